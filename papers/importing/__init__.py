@@ -1,0 +1,11 @@
+"""The import pipeline: bytes in, a `ParsedPaper` out, no Django involved.
+
+    decode -> reader (blocks with hints) -> cleanup -> structure -> citations
+
+See docs/importing.md for what each stage decides and why.
+"""
+
+from .document import ImportFailed, ParsedPaper
+from .pipeline import FORMATS, parse_document
+
+__all__ = ["FORMATS", "ImportFailed", "ParsedPaper", "parse_document"]

@@ -1,0 +1,79 @@
+"""The plain data that flows through the import pipeline. No Django here.
+
+A reader turns bytes into `Block`s (raw pieces of text with hints); the format-independent stages
+turn blocks into a `ParsedPaper`, which only `papers.services.paper_import` saves.
+"""
+
+from dataclasses import dataclass, field
+
+
+class ImportFailed(Exception):
+    """Bad input. The message is one line a user can act on."""
+
+
+@dataclass
+class Block:
+    """A raw block as a reader found it, before cleanup and structure.
+
+    kind: "paragraph", "heading", "list_item", "quote", "code", "table", "footnote".
+    """
+
+    text: str
+    kind: str = "paragraph"
+    level: int | None = None  # heading level when the format says so
+    marks: list[dict] = field(default_factory=list)
+    list_id: int | None = None  # items of one list share it
+    ordered: bool = False
+    label: str = ""  # a footnote's or numbered list item's label
+    explicit: bool = False  # structure given by markup (a `#` heading), not guessed
+    page: int | None = None
+
+
+@dataclass
+class ParsedSection:
+    title: str
+    level: int = 1
+
+
+@dataclass
+class ParsedParagraph:
+    kind: str
+    text: str
+    section: int | None = None  # index into ParsedPaper.sections
+    marks: list[dict] = field(default_factory=list)
+    group_key: int | None = None
+    label: str = ""
+
+
+@dataclass
+class ParsedReference:
+    text: str
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    title: str = ""
+    url: str | None = None
+    doi: str | None = None
+    label: str = ""
+
+
+@dataclass
+class ParsedCitation:
+    paragraph: int  # index into ParsedPaper.paragraphs
+    start: int
+    end: int
+    text: str
+    reference: int | None = None  # index into ParsedPaper.references
+    candidates: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ParsedPaper:
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    abstract: str = ""
+    sections: list[ParsedSection] = field(default_factory=list)
+    paragraphs: list[ParsedParagraph] = field(default_factory=list)
+    references: list[ParsedReference] = field(default_factory=list)
+    citations: list[ParsedCitation] = field(default_factory=list)
+    source_format: str = ""

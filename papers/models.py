@@ -1,0 +1,227 @@
+"""Reading groups, membership, and papers with their structure.
+
+A paper is stored as the import pipeline left it: ordered sections, ordered paragraphs (plain NFC
+text with a stable anchor), the reference list, and the in-text citations that point into it.
+Nothing here knows about annotations: that app depends on this one, never the reverse.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ReadingGroup(models.Model):
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private (members only)"
+        PUBLIC = "public", "Public (anyone reads, members annotate)"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(status=Membership.Status.ACTIVE)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MODERATOR = "moderator", "Moderator"
+        MEMBER = "member", "Member"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        BANNED = "banned", "Banned"
+
+    group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_unique_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.role})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.is_active and self.role in (self.Role.OWNER, self.Role.MODERATOR)
+
+
+class PaperQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PaperQuerySet":
+        """Papers of public groups, and of private groups where the user is an active member.
+
+        The one place that decides which papers a user may see; pages, the API and the commands
+        all start from it.
+        """
+        public = Q(group__visibility=ReadingGroup.Visibility.PUBLIC)
+        if user is None or not user.is_authenticated:
+            return self.filter(public)
+        member_of = Membership.objects.active().filter(user=user).values("group_id")
+        return self.filter(public | Q(group_id__in=member_of))
+
+
+class Paper(models.Model):
+    class Status(models.TextChoices):
+        IMPORTING = "importing", "Importing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=1000)
+    authors = models.JSONField(default=list, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    abstract = models.TextField(blank=True)
+    source_format = models.CharField(max_length=20)
+    source_filename = models.CharField(max_length=255, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Section(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField()
+    level = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=1000)
+    anchor = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="section_unique_position"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=6), name="section_level_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Paragraph(models.Model):
+    class Kind(models.TextChoices):
+        ABSTRACT = "abstract", "Abstract"
+        BODY = "body", "Body"
+        LIST_ITEM = "list_item", "List item"
+        QUOTE = "quote", "Quotation"
+        FOOTNOTE = "footnote", "Footnote"
+        CAPTION = "caption", "Caption"
+        TABLE = "table", "Table"
+        FRONT_MATTER = "front_matter", "Front matter"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paragraphs")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="paragraphs"
+    )
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BODY)
+    anchor = models.CharField(max_length=40)
+    text = models.TextField()
+    # Inline marks kept for display: [{"type": "em"|"strong"|"link"|"code", "start", "end",
+    # "href"?}], offsets in code points of `text`. List items carry {"type": "list", ...}.
+    marks = models.JSONField(default=list, blank=True)
+    # For list items: which list they belong to (items of one list share it) and whether it is
+    # numbered; for footnotes: their label.
+    group_key = models.PositiveIntegerField(null=True, blank=True)
+    label = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="paragraph_unique_position"),
+            models.UniqueConstraint(fields=["paper", "anchor"], name="paragraph_unique_anchor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.anchor}: {self.text[:60]}"
+
+
+class Reference(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveIntegerField()
+    label = models.CharField(max_length=40, blank=True)
+    text = models.TextField()
+    authors = models.JSONField(default=list, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.TextField(blank=True)
+    url = models.URLField(max_length=2000, null=True, blank=True)
+    doi = models.CharField(max_length=255, null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="reference_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.position}"
+
+
+class Citation(models.Model):
+    """An in-text citation: a span of a paragraph, linked to its entry when exactly one matches.
+
+    `reference` stays empty when nothing matches or several entries could (never a guess);
+    `candidates` then lists every entry that could be meant.
+    """
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="citations")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="citations")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    reference = models.ForeignKey(
+        Reference, null=True, blank=True, on_delete=models.SET_NULL, related_name="citations"
+    )
+    candidates = models.ManyToManyField(Reference, blank=True, related_name="candidate_citations")
+
+    class Meta:
+        ordering = ["paragraph_id", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="citation_span"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,90 @@
+"""The cast every test draws on, each with the rights they have.
+
+- owner: created the group; may do everything in it.
+- moderator: keeps the group's discussion healthy.
+- member: reads and annotates the group's papers.
+- outsider: signed in, but not in the group: private things answer 404.
+- anonymous: not signed in: may read public groups only.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from papers.models import Membership, ReadingGroup
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+requires_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(),
+    reason=f"the shared corpus is not beside this clone ({CORPUS}); CI always has it",
+)
+
+
+def make_user(username: str, password: str = "pass-1234-word"):
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password=password
+    )
+
+
+def make_group(name: str = "Seminar", *, slug: str | None = None, visibility: str = "private"):
+    return ReadingGroup.objects.create(
+        name=name, slug=slug or name.lower().replace(" ", "-"), visibility=visibility
+    )
+
+
+def join(group, user, role: str = Membership.Role.MEMBER, status: str = "active"):
+    return Membership.objects.create(group=group, user=user, role=role, status=status)
+
+
+@pytest.fixture
+def group(db):
+    return make_group("Seminar")
+
+
+@pytest.fixture
+def owner(group):
+    user = make_user("olive")
+    join(group, user, Membership.Role.OWNER)
+    return user
+
+
+@pytest.fixture
+def moderator(group):
+    user = make_user("mo")
+    join(group, user, Membership.Role.MODERATOR)
+    return user
+
+
+@pytest.fixture
+def member(group):
+    user = make_user("amina")
+    join(group, user, Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("otto")
+
+
+def _client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(client, member):
+    return _client_for(client, member)
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    return _client_for(client, owner)
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    return _client_for(client, outsider)
