@@ -88,3 +88,8 @@ def owner_client(client, owner):
 @pytest.fixture
 def outsider_client(client, outsider):
     return _client_for(client, outsider)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
