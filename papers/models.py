@@ -183,8 +183,8 @@ class Reference(models.Model):
     authors = models.JSONField(default=list, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.TextField(blank=True)
-    url = models.URLField(max_length=2000, null=True, blank=True)
-    doi = models.CharField(max_length=255, null=True, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    doi = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["position"]

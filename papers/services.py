@@ -101,8 +101,8 @@ def paper_save(*, group, user, parsed, filename: str, sha256: str, title: str | 
                 authors=r.authors,
                 year=r.year,
                 title=r.title,
-                url=r.url,
-                doi=r.doi,
+                url=(r.url or "")[:2000],
+                doi=(r.doi or "")[:255],
             )
             for i, r in enumerate(parsed.references, start=1)
         ],

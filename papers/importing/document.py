@@ -54,6 +54,11 @@ class ParsedReference:
     url: str | None = None
     doi: str | None = None
     label: str = ""
+    # Used to match citations, not saved: the first author's name as printed ("" when the
+    # entry starts with its title) and the venue set in italics.
+    first_author: str = ""
+    year_suffix: str = ""
+    venue: str = ""
 
 
 @dataclass

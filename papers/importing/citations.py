@@ -1,0 +1,178 @@
+"""In-text citations: find author-year citations in paragraphs and link them to the reference list.
+
+Forms found: "(Ikram, 1996)", "(Sunawar 2015)", "(A & B 2021)", "(A and B, 2021)",
+"(Smith et al. 2019)", "(Corporate Author 2015)", "(Kamran Yousaf 2022)", several in one
+parenthesis separated by ";", several years for one author ("Smith 2019, 2020a"), and narrative
+"Stotsky (1996)".
+
+Linking is by first-author name and year, and never guesses: one distinct matching entry is a
+link; several are `candidates` with no link; none is no link at all. Entries whose text is the
+same letter for letter (a list that holds one entry twice) count as one.
+"""
+
+import re
+from collections import defaultdict
+
+from .document import ParsedCitation, ParsedParagraph, ParsedReference
+from .textrules import norm_key
+
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?"
+_PAREN = re.compile(r"\(([^()]{3,400})\)")
+_PART = re.compile(
+    rf"""^(?P<lead>\s*(?:(?:see\s+also|see|e\.g\.|cf\.|i\.e\.|also),?\s+)?)
+    (?P<names>[A-Z“"][^;()\d]*?)
+    ,?\s*(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)
+    (?P<loc>\s*[,:]\s*(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?)?\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_NARRATIVE = re.compile(
+    rf"(?P<names>\b[A-Z][\w’'-]+(?:\s+(?:&|and)\s+[A-Z][\w’'-]+|\s+et\s+al\.?)?)\s+"
+    rf"\((?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)\)"
+)
+_ONE_YEAR = re.compile(_YEAR)
+# Parentheses that hold a date, not a citation: "(in March 2021)", "(since 2015)".
+_NOT_NAMES = frozenset(
+    "in on at since from by until before after during between around about circa c ca "
+    "january february march april may june july august september october november december "
+    "spring summer autumn fall winter early late mid".split()
+)
+_MAX_CANDIDATES = 20
+
+
+def find_citations(
+    paragraphs: list[ParsedParagraph], references: list[ParsedReference]
+) -> list[ParsedCitation]:
+    index = _ReferenceIndex(references)
+    citations: list[ParsedCitation] = []
+    for number, paragraph in enumerate(paragraphs):
+        if paragraph.kind in ("front_matter",):
+            continue
+        for start, end, names, year in _scan(paragraph.text):
+            reference, candidates = index.match(names, year)
+            citations.append(
+                ParsedCitation(
+                    paragraph=number,
+                    start=start,
+                    end=end,
+                    text=paragraph.text[start:end],
+                    reference=reference,
+                    candidates=candidates,
+                )
+            )
+    return citations
+
+
+def _scan(text: str):
+    """Yield (start, end, names, year) for each citation in a paragraph."""
+    taken: list[tuple[int, int]] = []
+    for paren in _PAREN.finditer(text):
+        inner_start = paren.start(1)
+        parts = list(_split_parts(paren.group(1), inner_start))
+        found = []
+        for part_start, part in parts:
+            match = _PART.match(part)
+            if not match or not _plausible(match.group("names")):
+                continue
+            names = match.group("names").strip(' ,“”"')
+            for year in _ONE_YEAR.findall(match.group("years")):
+                begin = part_start + match.start("names")
+                finish = part_start + len(part.rstrip())
+                found.append((begin, finish, names, year))
+        if len(found) == 1 and len(parts) == 1:
+            # One citation: the span is the whole parenthesis, as printed.
+            _, _, names, year = found[0]
+            found = [(paren.start(), paren.end(), names, year)]
+        for item in found:
+            taken.append((item[0], item[1]))
+            yield item
+    for match in _NARRATIVE.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        if not _plausible(match.group("names")):
+            continue
+        for year in _ONE_YEAR.findall(match.group("years")):
+            yield match.start(), match.end(), match.group("names"), year
+
+
+def _split_parts(inner: str, offset: int):
+    position = 0
+    for piece in inner.split(";"):
+        yield offset + position, piece
+        position += len(piece) + 1
+
+
+def _plausible(names: str) -> bool:
+    words = names.strip(' ,“”"').split()
+    if not words or len(words) > 9:
+        return False
+    return words[0].lower().strip(".,") not in _NOT_NAMES
+
+
+class _ReferenceIndex:
+    def __init__(self, references: list[ParsedReference]):
+        self.references = references
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        for i, ref in enumerate(references):
+            if ref.first_author:
+                self.by_name[norm_key(ref.first_author)].append(i)
+            elif ref.venue:
+                # An entry that starts with its title is cited by where it appeared:
+                # "(Dawn, 2021)", "(The Economic Times, 2009)".
+                self.by_name[norm_key(ref.venue)].append(i)
+        self.venues = sorted(
+            {norm_key(ref.venue) for ref in references if ref.venue and not ref.first_author}
+        )
+        self.text_keys = [re.sub(r"[\W_]+", "", ref.text.casefold()) for ref in references]
+
+    def match(self, names: str, year: str) -> tuple[int | None, list[int]]:
+        whole = re.sub(r"\s+et\s+al\.?", "", names).strip(" ,")
+        entries, second = self._by_name(whole), ""
+        if not entries:
+            first, second = _first_two(whole)
+            entries = self._by_name(first)
+        if not entries:
+            return None, []
+        number, suffix = int(year[:4]), year[4:]
+        exact = [
+            i
+            for i in entries
+            if self.references[i].year == number
+            and (
+                not suffix
+                or not self.references[i].year_suffix
+                or self.references[i].year_suffix == suffix
+            )
+        ]
+        if second and len(exact) > 1:
+            narrowed = [i for i in exact if norm_key(second) in norm_key(self.references[i].text)]
+            exact = narrowed or exact
+        distinct = self._distinct(exact)
+        if len(distinct) == 1:
+            return distinct[0], []
+        undated = [i for i in entries if self.references[i].year is None]
+        return None, (distinct + undated)[:_MAX_CANDIDATES]
+
+    def _by_name(self, name: str) -> list[int]:
+        key = norm_key(name)
+        if key in self.by_name:
+            return self.by_name[key]
+        # "Kamran Yousaf": a given name before the surname (not "Qayum and Kate").
+        words = key.split()
+        if len(words) == 2 and words[1] in self.by_name:
+            return self.by_name[words[1]]
+        # "(BBC 2017)" for an entry that appeared in "BBC News".
+        entries = [
+            i for venue in self.venues if venue.startswith(key + " ") for i in self.by_name[venue]
+        ]
+        return entries
+
+    def _distinct(self, indexes: list[int]) -> list[int]:
+        seen: dict[str, int] = {}
+        for i in indexes:
+            seen.setdefault(self.text_keys[i], i)
+        return list(seen.values())
+
+
+def _first_two(names: str) -> tuple[str, str]:
+    parts = re.split(r"\s*(?:&|\band\b|,)\s*", names)
+    return parts[0], (parts[1] if len(parts) > 1 else "")

@@ -1,0 +1,110 @@
+"""Cleanup: undo what pages did to the text.
+
+- page numbers and running headers/footers are dropped;
+- a paragraph broken by a page break is joined again: a body block that ends without closing
+  punctuation continues in the next body block, even when that block starts with a capital
+  letter, and even across a dropped running header or a footnote that sat at the page's foot.
+
+Joining stops at the reference list, whose entries are assembled by the structure stage with
+rules of their own.
+"""
+
+import re
+from collections import Counter
+
+from .document import Block
+from .textrules import (
+    REFERENCE_HEADINGS,
+    heading_name,
+    is_closed,
+    leading_superscript,
+    looks_like_heading,
+    norm_key,
+)
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE
+)
+_MAX_HEADER = 120  # running headers are short
+_MIN_OPEN_BODY = 80  # a shorter open block is a heading or a label, not half a paragraph
+
+
+def cleanup(blocks: list[Block]) -> list[Block]:
+    blocks = drop_page_furniture(blocks)
+    return join_broken_paragraphs(blocks)
+
+
+def drop_page_furniture(blocks: list[Block]) -> list[Block]:
+    """Drop page numbers, and short unmarked blocks repeated across pages (running headers)."""
+    counts = Counter(_header_key(b) for b in blocks if _header_candidate(b))
+    title = norm_key(blocks[0].text) if blocks else ""
+    kept = []
+    for block in blocks:
+        if block.kind == "paragraph" and _PAGE_NUMBER.match(block.text):
+            continue
+        if _header_candidate(block):
+            key = _header_key(block)
+            repeated = counts[key] >= 3 or (
+                counts[key] == 2 and (block.text.endswith(("...", "…")) or title.startswith(key))
+            )
+            if repeated and key:
+                continue
+        kept.append(block)
+    return kept
+
+
+def _header_candidate(block: Block) -> bool:
+    return block.kind == "paragraph" and len(block.text) <= _MAX_HEADER
+
+
+def _header_key(block: Block) -> str:
+    # Page numbers inside a header ("Journal of X, 12 | 3") differ from page to page.
+    return norm_key(re.sub(r"\d+", " ", block.text))
+
+
+def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    open_block: Block | None = None  # the body block still waiting for its end
+    in_references = False
+    for block in blocks:
+        if block.kind == "heading" or _is_reference_heading(block):
+            in_references = heading_name(block.text) in REFERENCE_HEADINGS
+            open_block = None
+            out.append(block)
+            continue
+        if in_references:
+            out.append(block)
+            continue
+        if block.kind == "footnote" or (
+            block.kind == "paragraph" and leading_superscript(block.text)
+        ):
+            out.append(block)  # a footnote at the foot of a page: the paragraph goes on after it
+            continue
+        if block.kind != "paragraph":
+            open_block = None
+            out.append(block)
+            continue
+        if open_block is not None and not looks_like_heading(block.text):
+            _join(open_block, block)
+        else:
+            out.append(block)
+            open_block = block
+        if is_closed(open_block.text) or len(open_block.text) < _MIN_OPEN_BODY:
+            open_block = None
+    return out
+
+
+def _is_reference_heading(block: Block) -> bool:
+    return block.kind == "paragraph" and heading_name(block.text) in REFERENCE_HEADINGS
+
+
+def _join(first: Block, second: Block) -> None:
+    # A word hyphenated at the page's end ("secu-" + "rity") keeps its hyphen: telling a
+    # line-break hyphen from a real one needs the document's own vocabulary (PDF import).
+    glue = "" if first.text.endswith("-") and second.text[:1].islower() else " "
+    offset = len(first.text) + len(glue)
+    first.text = first.text + glue + second.text
+    first.marks = first.marks + [
+        {**mark, "start": mark["start"] + offset, "end": mark["end"] + offset}
+        for mark in second.marks
+    ]

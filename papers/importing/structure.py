@@ -1,0 +1,207 @@
+"""Structure: from clean blocks to a paper's front matter, sections, paragraphs, footnotes and
+reference list.
+
+Markup decides where the source has it (`#` headings, `[^1]:` footnotes, list markers); where it
+has none (text flattened from a PDF), headings are recognised by how they look, and the title,
+authors, abstract and keywords by where they stand and what they say.
+"""
+
+import re
+
+from .document import Block, ParsedPaper, ParsedParagraph, ParsedSection
+from .references import assemble_references
+from .textrules import (
+    BACK_HEADINGS,
+    FRONT_HEADINGS,
+    NOTE_HEADINGS,
+    REFERENCE_HEADINGS,
+    heading_name,
+    leading_superscript,
+    looks_like_heading,
+    superscript_label,
+)
+
+_KEYWORDS = re.compile(r"^(?:key\s*words?|index terms)\s*[:—–.-]\s*", re.IGNORECASE)
+_INLINE_ABSTRACT = re.compile(r"^(?:abstract|summary)\s*[:.—–-]\s+", re.IGNORECASE)
+_AFFILIATION = re.compile(
+    r"\b(?:universit\w*|institut\w*|department|dept\.|college|school of|faculty|laborator\w*|"
+    r"professor|lecturer|researcher|cent(?:er|re) for|e-?mail|@|orcid|chief of party)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^(?:[A-Z][\w'’.-]*\.?\s+){0,3}[A-Z][\w'’-]+(?:\s*[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰\d,]+)?$")
+_AUTHOR_SPLIT = re.compile(r"\s*(?:&|\band\b|;|,)\s*")
+
+
+def build_structure(blocks: list[Block], source_format: str) -> ParsedPaper:
+    paper = ParsedPaper(source_format=source_format)
+    start = _title_and_authors(blocks, paper)
+    explicit_headings = any(b.kind == "heading" for b in blocks)
+    for block in blocks[start:]:
+        if block.kind == "paragraph" and _is_guessed_heading(block, explicit_headings):
+            block.kind = "heading"
+            block.level = _numbered_level(block.text)
+    body_start = _front_matter(blocks, start, paper)
+    _body(blocks[body_start:], paper)
+    return paper
+
+
+def _title_and_authors(blocks: list[Block], paper: ParsedPaper) -> int:
+    """The title is the first block when it is short; the authors the block after it when it
+    reads as a list of names."""
+    i = 0
+    if blocks and blocks[0].kind in ("heading", "paragraph") and len(blocks[0].text) <= 300:
+        if heading_name(blocks[0].text) not in FRONT_HEADINGS | REFERENCE_HEADINGS:
+            paper.title = blocks[0].text
+            i = 1
+    if i < len(blocks) and blocks[i].kind in ("heading", "paragraph"):
+        authors = _authors(blocks[i].text)
+        if authors:
+            paper.authors = authors
+            i += 1
+    return i
+
+
+def _is_guessed_heading(block: Block, explicit_headings: bool) -> bool:
+    name = heading_name(block.text)
+    if name in FRONT_HEADINGS | REFERENCE_HEADINGS | NOTE_HEADINGS | BACK_HEADINGS:
+        return True
+    return not explicit_headings and looks_like_heading(block.text)
+
+
+def _numbered_level(text: str) -> int:
+    match = re.match(r"^(\d+(?:\.\d+)*)\.?\s", text)
+    return min(match.group(1).count(".") + 1, 6) if match else 1
+
+
+def _front_matter(blocks: list[Block], start: int, paper: ParsedPaper) -> int:
+    """Read abstract, keywords and affiliations; return where the body starts."""
+    i = start
+    front_end = _first_body_heading(blocks, i)
+    abstract: list[str] = []
+    while i < front_end:
+        block = blocks[i]
+        name = heading_name(block.text)
+        if block.kind == "heading" and name in FRONT_HEADINGS:
+            i += 1
+            while (
+                i < front_end
+                and blocks[i].kind != "heading"
+                and not _KEYWORDS.match(blocks[i].text)
+            ):
+                abstract.append(blocks[i].text)
+                paper.paragraphs.append(ParsedParagraph(kind="abstract", text=blocks[i].text))
+                i += 1
+            continue
+        if _KEYWORDS.match(block.text):
+            paper.keywords = _keywords(_KEYWORDS.sub("", block.text))
+        elif _INLINE_ABSTRACT.match(block.text):
+            text = _INLINE_ABSTRACT.sub("", block.text)
+            abstract.append(text)
+            paper.paragraphs.append(ParsedParagraph(kind="abstract", text=text))
+        elif block.kind == "heading":
+            pass  # a stray front-matter heading ("Author summary" handled above)
+        else:
+            kind = "front_matter" if _AFFILIATION.search(block.text) or not abstract else "body"
+            paper.paragraphs.append(ParsedParagraph(kind=kind, text=block.text, marks=block.marks))
+        i += 1
+    paper.abstract = "\n\n".join(abstract)
+    return front_end
+
+
+def _first_body_heading(blocks: list[Block], start: int) -> int:
+    for i in range(start, len(blocks)):
+        block = blocks[i]
+        if block.kind == "heading" and heading_name(block.text) not in FRONT_HEADINGS:
+            return i
+    # No headings: the front matter is whatever stands before the first long paragraph.
+    for i in range(start, len(blocks)):
+        if len(blocks[i].text) > 300 and not _KEYWORDS.match(blocks[i].text):
+            previous = heading_name(blocks[i - 1].text) if i > 0 else ""
+            if previous not in FRONT_HEADINGS:
+                return i
+    return len(blocks)
+
+
+def _authors(text: str) -> list[str]:
+    text = re.sub(r"^by\s+", "", text.strip(), flags=re.IGNORECASE)
+    if len(text) > 300 or _AFFILIATION.search(text) or re.search(r"[.:;!?]$", text):
+        return []
+    names = [name.strip(" *†‡") for name in _AUTHOR_SPLIT.split(text) if name.strip()]
+    names = [re.sub(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§]+$", "", name).strip() for name in names]
+    if names and all(_NAME.match(name) and 1 < len(name.split()) <= 4 for name in names):
+        return names
+    return []
+
+
+def _keywords(text: str) -> list[str]:
+    separator = ";" if ";" in text else ("·" if "·" in text else ",")
+    return [k.strip(" .") for k in text.split(separator) if k.strip(" .")]
+
+
+def _body(blocks: list[Block], paper: ParsedPaper) -> None:
+    section: int | None = None
+    zone = "body"  # "body", "references" or "notes"
+    reference_blocks: list[Block] = []
+    for block in blocks:
+        footnote_marker = block.kind == "paragraph" and leading_superscript(block.text)
+        if block.kind == "footnote" or footnote_marker:
+            _footnote(block, paper)
+            continue
+        if block.kind == "heading":
+            name = heading_name(block.text)
+            if name in REFERENCE_HEADINGS:
+                zone = "references"
+                continue
+            if name in NOTE_HEADINGS:
+                zone = "notes"
+                continue
+            if zone != "body" and not block.explicit and name not in BACK_HEADINGS:
+                # Inside the reference list or the notes, a short line that merely looks like
+                # a heading ("Afridi, M. personal talks") is an entry.
+                if zone == "references":
+                    reference_blocks.append(block)
+                else:
+                    _footnote(block, paper)
+                continue
+            zone = "body"
+            paper.sections.append(ParsedSection(title=block.text, level=block.level or 1))
+            section = len(paper.sections) - 1
+            continue
+        if zone == "references":
+            reference_blocks.append(block)
+            continue
+        if zone == "notes":
+            _footnote(block, paper)
+            continue
+        kind = {"list_item": "list_item", "quote": "quote", "table": "table"}.get(
+            block.kind, "body"
+        )
+        paper.paragraphs.append(
+            ParsedParagraph(
+                kind=kind,
+                text=block.text,
+                section=section,
+                marks=block.marks,
+                group_key=block.list_id if kind == "list_item" else None,
+                label=block.label if kind == "list_item" and block.ordered else "",
+            )
+        )
+    paper.references = assemble_references(reference_blocks)
+
+
+def _footnote(block: Block, paper: ParsedPaper) -> None:
+    text, label = block.text, block.label
+    marker = leading_superscript(text)
+    if marker:
+        text, label = text[len(marker) :].lstrip(), superscript_label(marker)
+    else:
+        numbered = re.match(r"^(\d{1,3})[.)]?\s+", text)
+        if numbered and not label:
+            text, label = text[numbered.end() :], numbered.group(1)
+    offset = len(block.text) - len(text)
+    marks = [
+        {**m, "start": m["start"] - offset, "end": m["end"] - offset}
+        for m in block.marks
+        if m["start"] >= offset
+    ]
+    paper.paragraphs.append(ParsedParagraph(kind="footnote", text=text, marks=marks, label=label))
