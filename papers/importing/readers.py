@@ -63,6 +63,7 @@ class _MarkdownBlocks:
         self.blocks: list[Block] = []
         self.list_id = 0
         self.in_list = False
+        self.list_ordered = False
 
     def read(self) -> list[Block]:
         lines = self.lines
@@ -171,8 +172,10 @@ class _MarkdownBlocks:
         return i
 
     def _list_item(self, i: int, bullet: re.Match) -> int:
-        if not self.in_list:
+        ordered = bullet.group("num") is not None
+        if not self.in_list or ordered != self.list_ordered:
             self.list_id += 1
+        self.list_ordered = ordered
         body = [bullet.group("rest")]
         i += 1
         # Continuation lines: indented, or lazy (not blank and not a new block).

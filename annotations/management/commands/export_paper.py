@@ -3,8 +3,6 @@
 Writes the same bytes as GET /api/v1/papers/{id}/export/, with everything included.
 """
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations.exports import FORMATS, get_format
@@ -29,7 +27,5 @@ class Command(BaseCommand):
             with open(options["output"], "w", encoding="utf-8", newline="") as out:
                 out.writelines(chunks)
         else:
-            stream = sys.stdout
             for chunk in chunks:
-                stream.write(chunk)
-            stream.flush()
+                self.stdout.write(chunk, ending="")
