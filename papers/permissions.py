@@ -1,0 +1,86 @@
+"""Who may do what with reading groups and papers: the one place that answers it.
+
+Seeing: a public group and its papers are readable by anyone; a private group only by its active
+members. What a user may not see answers 404 everywhere (existence does not leak); what they can
+see but may not change answers 403. Which papers a user sees is `Paper.objects.visible_to`; the
+group querysets below follow the same rule.
+
+Changing:
+- add a paper to a group: active members (any role);
+- rename a paper: active members of its group;
+- delete a paper: the group's owners and moderators, and the member who uploaded it.
+
+Pages and the API both ask the functions here; the DRF permission classes at the bottom only
+wrap them.
+"""
+
+from django.db.models import Q, QuerySet
+from rest_framework.permissions import BasePermission
+
+from .models import Membership, Paper, ReadingGroup
+
+
+def _is_signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def membership_for(user, group: ReadingGroup) -> Membership | None:
+    """The user's active membership of the group, or None."""
+    if not _is_signed_in(user):
+        return None
+    return Membership.objects.active().filter(user=user, group=group).first()
+
+
+def member_groups(user) -> QuerySet[ReadingGroup]:
+    """Groups where the user is an active member."""
+    if not _is_signed_in(user):
+        return ReadingGroup.objects.none()
+    return ReadingGroup.objects.filter(
+        id__in=Membership.objects.active().filter(user=user).values("group_id")
+    )
+
+
+def visible_groups(user) -> QuerySet[ReadingGroup]:
+    """Groups the user may read: public ones, and private ones where they are an active member."""
+    public = Q(visibility=ReadingGroup.Visibility.PUBLIC)
+    if not _is_signed_in(user):
+        return ReadingGroup.objects.filter(public)
+    member_of = Membership.objects.active().filter(user=user).values("group_id")
+    return ReadingGroup.objects.filter(public | Q(id__in=member_of))
+
+
+def can_view_group(user, group: ReadingGroup) -> bool:
+    if group.visibility == ReadingGroup.Visibility.PUBLIC:
+        return True
+    return membership_for(user, group) is not None
+
+
+def can_add_paper(user, group: ReadingGroup) -> bool:
+    return membership_for(user, group) is not None
+
+
+def can_change_paper(user, paper: Paper) -> bool:
+    """Renaming a paper (its title): any active member of its group."""
+    return membership_for(user, paper.group) is not None
+
+
+def can_delete_paper(user, paper: Paper) -> bool:
+    """The group's owners and moderators, and the uploader while still an active member."""
+    membership = membership_for(user, paper.group)
+    if membership is None:
+        return False
+    return membership.can_moderate or paper.created_by_id == user.pk
+
+
+class CanChangePaper(BasePermission):
+    """Active members of the paper's group may change it."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can_change_paper(request.user, obj)
+
+
+class CanDeletePaper(BasePermission):
+    """Owners and moderators of the paper's group, or its uploader, may delete it."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can_delete_paper(request.user, obj)
