@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from papers.models import Membership, ReadingGroup
 
@@ -93,3 +94,11 @@ def outsider_client(client, outsider):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttles count requests in the cache: each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
