@@ -1,5 +1,217 @@
+"""The papers API: reading groups (read-only for now) and papers with their structure.
+
+What a caller may see comes from `Paper.objects.visible_to` and `permissions.visible_groups`;
+what they may change from papers.permissions. Writes go through papers.services.
+"""
+
+from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import CharField, Count, OuterRef, Prefetch, Subquery, Value
+from django.http.request import RequestDataTooBig
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .models import Citation, Membership, Paper
+from .permissions import (
+    CanChangePaper,
+    CanDeletePaper,
+    can_add_paper,
+    member_groups,
+    visible_groups,
+)
+from .serializers import (
+    GroupSerializer,
+    PaperCreateSerializer,
+    PaperDetailSerializer,
+    PaperSerializer,
+    PaperUpdateSerializer,
+    ParagraphSerializer,
+    ReferenceSerializer,
+)
+from .services import UploadTooLarge, check_upload_size, paper_import
+
+
+def _one_line(messages: list[str]) -> str:
+    return " ".join(" ".join(messages).split())
 
 
 def exception_handler(exc, context):
+    """DRF's handler, plus the errors services and Django raise on bad client input.
+
+    A service's ValidationError becomes 400 `{"detail": "<one line>"}`, an oversized upload 413,
+    and a malformed or oversized request body 400/413: never a 500 for what a client sends.
+    """
+    if isinstance(exc, UploadTooLarge):
+        return Response({"detail": _one_line(exc.messages)}, status=413)
+    if isinstance(exc, DjangoValidationError):
+        return Response({"detail": _one_line(exc.messages)}, status=400)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "The request body is too large."}, status=413)
+    if isinstance(exc, SuspiciousOperation):
+        return Response({"detail": "The request could not be understood."}, status=400)
     return drf_exception_handler(exc, context)
+
+
+class APIPagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class APIv1Settings:
+    """API-wide settings every viewset inherits: authentication, permissions, pagination,
+    throttles, renderers. Token authentication comes first so that a missing credential answers
+    401 (with `WWW-Authenticate: Token`), not 403."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = APIPagination
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "public", bool, description="1: add the public groups the caller is not in"
+            )
+        ]
+    )
+)
+class GroupViewSet(APIv1Settings, viewsets.ReadOnlyModelViewSet):
+    """Reading groups the caller belongs to (and public ones with `?public=1`)."""
+
+    serializer_class = GroupSerializer
+    lookup_field = "slug"
+    permission_classes = [AllowAny]
+
+    def get_queryset(self):
+        user = self.request.user
+        wants_public = self.request.query_params.get("public") in ("1", "true", "yes")
+        if self.action == "list" and not wants_public:
+            groups = member_groups(user)
+        else:
+            groups = visible_groups(user)
+        if user.is_authenticated:
+            # The caller's role in each group, in the same query (no query per group).
+            role = Membership.objects.active().filter(group=OuterRef("pk"), user=user)
+            groups = groups.annotate(role=Subquery(role.values("role")[:1]))
+        else:
+            groups = groups.annotate(role=Value(None, output_field=CharField()))
+        return groups.annotate(paper_count=Count("papers")).order_by("name", "id")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("group", str, description="only this group's papers (slug)")]
+    ),
+    create=extend_schema(request=PaperCreateSerializer, responses={201: PaperDetailSerializer}),
+    partial_update=extend_schema(
+        request=PaperUpdateSerializer, responses={200: PaperDetailSerializer}
+    ),
+    paragraphs=extend_schema(responses={200: ParagraphSerializer(many=True)}),
+    references=extend_schema(responses={200: ReferenceSerializer(many=True)}),
+)
+class PaperViewSet(
+    APIv1Settings,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Papers the caller may see; members add them, rename them, and delete their own."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        # The group's slug and the uploader's name in every row (no query per paper).
+        papers = Paper.objects.visible_to(self.request.user).select_related("group", "created_by")
+        if self.action in ("paragraphs", "references", "destroy"):
+            return papers
+        # The paragraph count in the same query (no query per paper).
+        papers = papers.annotate(paragraph_count=Count("paragraphs")).order_by("-created", "-id")
+        if self.action == "list":
+            if slug := self.request.query_params.get("group"):
+                papers = papers.filter(group__slug=slug)
+            return papers
+        # The sections of the paper in one query.
+        return papers.prefetch_related("sections")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return PaperSerializer
+        if self.action == "paragraphs":
+            return ParagraphSerializer
+        if self.action == "references":
+            return ReferenceSerializer
+        return PaperDetailSerializer
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsAuthenticated()]
+        if self.action == "partial_update":
+            return [(IsAuthenticated & CanChangePaper)()]
+        if self.action == "destroy":
+            return [(IsAuthenticated & CanDeletePaper)()]
+        return [AllowAny()]
+
+    def create(self, request, *args, **kwargs):
+        upload = request.FILES.get("file")
+        if upload is not None:
+            # Refused on the size Django already knows, before anything reads the file.
+            check_upload_size(upload.size)
+        serializer = PaperCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        group = visible_groups(request.user).filter(slug=serializer.validated_data["group"]).first()
+        if group is None:
+            raise serializers.ValidationError({"group": ["There is no group with this slug."]})
+        if not can_add_paper(request.user, group):
+            raise PermissionDenied("Only members of this group may add papers.")
+        paper = paper_import(group=group, user=request.user, **serializer.import_arguments())
+        paper = self.get_queryset().get(pk=paper.pk)
+        data = PaperDetailSerializer(paper, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        paper = self.get_object()
+        serializer = PaperUpdateSerializer(paper, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        if "title" in serializer.validated_data:
+            paper.title = serializer.validated_data["title"]
+            paper.save(update_fields=["title", "updated"])
+        return Response(PaperDetailSerializer(paper, context=self.get_serializer_context()).data)
+
+    @action(detail=True)
+    def paragraphs(self, request, pk=None):
+        """The paper's paragraphs in reading order."""
+        paper = self.get_object()
+        page = self.paginate_queryset(paper.paragraphs.order_by("position"))
+        return self.get_paginated_response(ParagraphSerializer(page, many=True).data)
+
+    @action(detail=True)
+    def references(self, request, pk=None):
+        """The reference list, each entry with the in-text citations that point to it."""
+        paper = self.get_object()
+        # Every entry's citations, with their paragraph's anchor, in one query.
+        citations = (
+            Citation.objects.select_related("paragraph")
+            .only("id", "start", "end", "text", "reference", "paragraph", "paragraph__anchor")
+            .order_by("paragraph__position", "start")
+        )
+        entries = paper.references.order_by("position").prefetch_related(
+            Prefetch("citations", queryset=citations)
+        )
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(ReferenceSerializer(page, many=True).data)
