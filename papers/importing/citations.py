@@ -20,7 +20,7 @@ _YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?"
 _PAREN = re.compile(r"\(([^()]{3,400})\)")
 _PART = re.compile(
     rf"""^(?P<lead>\s*(?:(?:see\s+also|see|e\.g\.|cf\.|i\.e\.|also),?\s+)?)
-    (?P<names>[A-Z“"][^;()\d]*?)
+    (?P<names>(?:(?:van|von|de|der|den|du|da|di|del|la|le|al|el)\s+)*[A-Z“"][^;()\d]*?)
     ,?\s*(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)
     (?P<loc>\s*[,:]\s*(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?)?\s*$""",
     re.VERBOSE | re.IGNORECASE,

@@ -18,6 +18,8 @@ _ENTRY_START = re.compile(
       | [A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][\w'’-]+,                   # "S. Khan,"
       | [A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,4}\s?[.,]\s?[“"‘”]      # "Aljazeera. “" "Crisis Group.”"
       | [A-Z][\w'’-]+(?:[\s-][A-Z][\w'’-]+)?\s?[,.]\s?[A-Z]        # "Afzal, Madiha" "Akhtar.N."
+      | (?:van|von|de|der|den|du|da|di|del|della|le|la|al|el|bin|ibn|ter|ten)
+        (?:\s(?:de|der|den|la))?[\s-][A-Z][\w'’-]+,                  # "van Eemeren, F."
     )""",
     re.VERBOSE,
 )
@@ -38,9 +40,8 @@ def assemble_references(blocks: list[Block]) -> list[ParsedReference]:
         text = block.text
         if entries and block.kind != "list_item":
             previous, marks = entries[-1]
-            continues = starts_lowercase(text) or (
-                not is_closed(previous) and not _ENTRY_START.match(text)
-            )
+            starts_entry = bool(_ENTRY_START.match(text))
+            continues = not starts_entry and (starts_lowercase(text) or not is_closed(previous))
             if continues:
                 offset = len(previous) + 1
                 moved = [
@@ -142,7 +143,7 @@ def _first_author(segment: str) -> str:
     initials_first = _INITIALS_FIRST.match(segment)
     if initials_first:
         return initials_first.group(2)
-    return re.split(r"\s*[.,(]", segment, maxsplit=1)[0].strip()
+    return re.split(r"\s*[.,(]", segment, maxsplit=1)[0].strip()  # "van Eemeren" stays whole
 
 
 def _authors(segment: str) -> list[str]:
