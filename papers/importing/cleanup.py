@@ -14,6 +14,7 @@ from collections import Counter
 
 from .document import Block
 from .textrules import (
+    FRONT_HEADINGS,
     REFERENCE_HEADINGS,
     heading_name,
     is_closed,
@@ -66,7 +67,9 @@ def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     open_block: Block | None = None  # the body block still waiting for its end
     in_references = False
-    for block in blocks:
+    front = _front_matter_end(blocks)
+    out.extend(blocks[:front])  # title, authors, affiliations: lines that end open by nature
+    for block in blocks[front:]:
         if block.kind == "heading" or _is_reference_heading(block):
             in_references = heading_name(block.text) in REFERENCE_HEADINGS
             open_block = None
@@ -92,6 +95,15 @@ def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
         if is_closed(open_block.text) or len(open_block.text) < _MIN_OPEN_BODY:
             open_block = None
     return out
+
+
+def _front_matter_end(blocks: list[Block]) -> int:
+    """Where the front matter ends: at the abstract, or at the first marked-up heading after
+    the title. 0 when neither is found."""
+    for i, block in enumerate(blocks):
+        if heading_name(block.text) in FRONT_HEADINGS or (i > 0 and block.kind == "heading"):
+            return i
+    return 0
 
 
 def _is_reference_heading(block: Block) -> bool:

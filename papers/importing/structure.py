@@ -124,7 +124,7 @@ def _first_body_heading(blocks: list[Block], start: int) -> int:
 
 def _authors(text: str) -> list[str]:
     text = re.sub(r"^by\s+", "", text.strip(), flags=re.IGNORECASE)
-    if len(text) > 300 or _AFFILIATION.search(text) or re.search(r"[.:;!?]$", text):
+    if len(text) > 3000 or _AFFILIATION.search(text) or re.search(r"[.:;!?]$", text):
         return []
     names = [name.strip(" *†‡") for name in _AUTHOR_SPLIT.split(text) if name.strip()]
     names = [re.sub(r"[\d¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§]+$", "", name).strip() for name in names]

@@ -234,3 +234,16 @@ def test_it_reads_front_matter_of_plain_text():
     assert paper.abstract == "We test citations (Smith 2020) here."
     assert [s.title for s in paper.sections] == ["Introduction"]
     assert len(paper.references) == 6
+
+
+def test_front_matter_lines_are_never_joined_to_each_other():
+    names = ", ".join(f"Author{chr(65 + i)} Surname{chr(65 + i)}" for i in range(12))
+    source = (
+        f"# A Title\n\n{names}\n\nDepartment of Examples, University of Tests, Testland\n\n"
+        "## Abstract\n\nThe abstract.\n\n## Introduction\n\nThe body.\n"
+    )
+    paper = parse_document(source.encode(), fmt="markdown")
+    assert len(paper.authors) == 12
+    assert [p.text for p in paper.paragraphs if p.kind == "front_matter"] == [
+        "Department of Examples, University of Tests, Testland"
+    ]
