@@ -384,3 +384,38 @@ def test_reading_page_of_an_imported_paper(member_client, member, group):
     html = member_client.get(paper_url(paper)).text
     assert "Groups read better when they argue" in html
     assert '<li id="ref-1">' in html
+
+
+# Log in and out, error pages
+
+
+def test_login_page_signs_a_member_in_and_out(client, member, group):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert 'name="username"' in response.text
+    response = client.post(
+        reverse("login"), {"username": "amina", "password": "pass-1234-word", "next": "/"}
+    )
+    assert response.status_code == 302
+    assert group.name in client.get(home_url()).text
+    assert client.post(reverse("logout")).status_code == 302
+    assert group.name not in client.get(home_url()).text
+
+
+def test_login_page_says_when_the_password_is_wrong(client, member):
+    response = client.post(reverse("login"), {"username": "amina", "password": "nope"})
+    assert response.status_code == 200
+    assert "did not match" in response.text
+
+
+def test_not_found_page_offers_anonymous_a_login_link(client, paper):
+    response = client.get(paper_url(paper))
+    assert response.status_code == 404
+    assert "private reading group" in response.text
+    assert f"{reverse('login')}?next=" in response.text
+
+
+def test_forbidden_page_says_why(outsider_client, public_group):
+    response = outsider_client.get(upload_url(public_group))
+    assert response.status_code == 403
+    assert "Only members of this group may add papers." in response.text
