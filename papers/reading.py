@@ -207,6 +207,24 @@ def render_paragraph(
     return _join(parts)
 
 
+def render_reference(text: str, url: str | None = None, doi: str | None = None) -> SafeString:
+    """A reference entry as HTML: its URL (or else its DOI) linked where the text has it."""
+    href, needle = _safe_href(url), url
+    if href is None and doi:
+        href, needle = f"https://doi.org/{doi}", doi
+    if href is None or not needle or needle not in text:
+        return escape(text)
+    start = text.index(needle)
+    end = start + len(needle)
+    return format_html(
+        '{}<a href="{}" rel="nofollow noopener">{}</a>{}',
+        text[:start],
+        href,
+        text[start:end],
+        text[end:],
+    )
+
+
 # Layout: what the template walks.
 
 
@@ -305,7 +323,7 @@ class RefItem:
     position: int
     anchor: str
     label: str
-    text: str
+    html: SafeString
     cited_by: list[str] = field(default_factory=list)
 
 
@@ -345,7 +363,13 @@ def load_reading(paper: Paper) -> Reading:
         layout=paper_layout(sections, paragraphs, cites),
         outline=sections,
         references=[
-            RefItem(r.position, r.anchor, r.label, r.text, cited_by.get(r.id, []))
+            RefItem(
+                r.position,
+                r.anchor,
+                r.label,
+                render_reference(r.text, r.url, r.doi),
+                cited_by.get(r.id, []),
+            )
             for r in references
         ],
     )

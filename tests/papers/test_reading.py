@@ -4,7 +4,14 @@ from types import SimpleNamespace
 
 from django.utils.safestring import SafeString
 
-from papers.reading import Cite, Entry, paper_layout, render_paragraph, split_citations
+from papers.reading import (
+    Cite,
+    Entry,
+    paper_layout,
+    render_paragraph,
+    render_reference,
+    split_citations,
+)
 
 SMITH = Entry(1, "Smith, J. (2001). Reading <together>. Journal & Co.")
 LEE = Entry(2, "Lee, K. (2005). Arguing.")
@@ -180,3 +187,19 @@ def test_it_lays_out_headings_lists_quotes_front_matter_and_notes():
 def test_it_keeps_headings_of_trailing_empty_sections():
     layout = paper_layout([section(1, 1, 1, "Only")], [], {})
     assert [(b.type, b.section.title) for b in layout.body] == [("heading", "Only")]
+
+
+def test_it_links_a_references_url_or_doi_where_the_text_has_it():
+    text = "Smith (2001). <Title>. https://example.org/a?b=1&c=2 doi:10.1/xy"
+    html = render_reference(text, "https://example.org/a?b=1&c=2", "10.1/xy")
+    assert html == (
+        "Smith (2001). &lt;Title&gt;. "
+        '<a href="https://example.org/a?b=1&amp;c=2" rel="nofollow noopener">'
+        "https://example.org/a?b=1&amp;c=2</a> doi:10.1/xy"
+    )
+    html = render_reference(text, "", "10.1/xy")
+    assert '<a href="https://doi.org/10.1/xy" rel="nofollow noopener">10.1/xy</a>' in html
+    assert render_reference("x javascript:alert(1)", "javascript:alert(1)") == (
+        "x javascript:alert(1)"
+    )
+    assert render_reference("<b>", None, None) == "&lt;b&gt;"
