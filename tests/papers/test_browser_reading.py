@@ -302,3 +302,14 @@ def test_on_a_phone_the_outline_collapses(browser, reading_url):
         page.screenshot(path=str(ARTIFACTS / "reading-phone.png"))
     finally:
         context.close()
+
+
+def test_nothing_is_loaded_from_another_host(page, reading_url, live_server):
+    url, _ = reading_url
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(url)
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.locator(".swagger-ui .title").first).to_contain_text("Marginalia API")
+    assert requested
+    assert [u for u in requested if not u.startswith(live_server.url)] == []
