@@ -1,6 +1,6 @@
 """The papers API: reading groups (read-only for now) and papers with their structure.
 
-What a caller may see comes from `Paper.objects.visible_to` and `permissions.visible_groups`;
+What a caller may see comes from `Paper.objects.visible_to` and `ReadingGroup.objects.visible_to`;
 what they may change from papers.permissions. Writes go through papers.services.
 """
 
@@ -21,13 +21,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .models import Citation, Membership, Paper
+from .models import Citation, Membership, Paper, ReadingGroup
 from .permissions import (
     CanChangePaper,
     CanDeletePaper,
     can_add_paper,
-    member_groups,
-    visible_groups,
 )
 from .serializers import (
     GroupSerializer,
@@ -38,7 +36,13 @@ from .serializers import (
     ParagraphSerializer,
     ReferenceSerializer,
 )
-from .services import UploadTooLarge, check_upload_size, paper_import
+from .services import (
+    UploadTooLarge,
+    check_upload_size,
+    paper_delete,
+    paper_import,
+    paper_rename,
+)
 
 
 def _one_line(messages: list[str]) -> str:
@@ -100,9 +104,9 @@ class GroupViewSet(APIv1Settings, viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         wants_public = self.request.query_params.get("public") in ("1", "true", "yes")
         if self.action == "list" and not wants_public:
-            groups = member_groups(user)
+            groups = ReadingGroup.objects.member_of(user)
         else:
-            groups = visible_groups(user)
+            groups = ReadingGroup.objects.visible_to(user)
         if user.is_authenticated:
             # The caller's role in each group, in the same query (no query per group).
             role = Membership.objects.active().filter(group=OuterRef("pk"), user=user)
@@ -174,7 +178,11 @@ class PaperViewSet(
             check_upload_size(upload.size)
         serializer = PaperCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        group = visible_groups(request.user).filter(slug=serializer.validated_data["group"]).first()
+        group = (
+            ReadingGroup.objects.visible_to(request.user)
+            .filter(slug=serializer.validated_data["group"])
+            .first()
+        )
         if group is None:
             raise serializers.ValidationError({"group": ["There is no group with this slug."]})
         if not can_add_paper(request.user, group):
@@ -189,9 +197,11 @@ class PaperViewSet(
         serializer = PaperUpdateSerializer(paper, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         if "title" in serializer.validated_data:
-            paper.title = serializer.validated_data["title"]
-            paper.save(update_fields=["title", "updated"])
+            paper_rename(paper=paper, title=serializer.validated_data["title"])
         return Response(PaperDetailSerializer(paper, context=self.get_serializer_context()).data)
+
+    def perform_destroy(self, instance):
+        paper_delete(paper=instance)
 
     @action(detail=True)
     def paragraphs(self, request, pk=None):

@@ -10,6 +10,29 @@ from django.db import models
 from django.db.models import Q
 
 
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+class ReadingGroupQuerySet(models.QuerySet):
+    def member_of(self, user) -> "ReadingGroupQuerySet":
+        """Groups where the user is an active member."""
+        if not _signed_in(user):
+            return self.none()
+        return self.filter(id__in=Membership.objects.active().filter(user=user).values("group_id"))
+
+    def visible_to(self, user) -> "ReadingGroupQuerySet":
+        """Public groups, and private ones where the user is an active member.
+
+        The one place that decides which groups, and so which papers, a user may see.
+        """
+        public = Q(visibility=ReadingGroup.Visibility.PUBLIC)
+        if not _signed_in(user):
+            return self.filter(public)
+        member_of = Membership.objects.active().filter(user=user).values("group_id")
+        return self.filter(public | Q(id__in=member_of))
+
+
 class ReadingGroup(models.Model):
     class Visibility(models.TextChoices):
         PRIVATE = "private", "Private (members only)"
@@ -22,6 +45,8 @@ class ReadingGroup(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = ReadingGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -74,16 +99,11 @@ class Membership(models.Model):
 
 class PaperQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PaperQuerySet":
-        """Papers of public groups, and of private groups where the user is an active member.
-
-        The one place that decides which papers a user may see; pages, the API and the commands
-        all start from it.
-        """
+        """Papers of the groups the user may see (`ReadingGroup.objects.visible_to`)."""
         public = Q(group__visibility=ReadingGroup.Visibility.PUBLIC)
-        if user is None or not user.is_authenticated:
+        if not _signed_in(user):
             return self.filter(public)
-        member_of = Membership.objects.active().filter(user=user).values("group_id")
-        return self.filter(public | Q(group_id__in=member_of))
+        return self.filter(public | Q(group__in=ReadingGroup.objects.member_of(user)))
 
 
 class Paper(models.Model):

@@ -2,8 +2,8 @@
 
 Seeing: a public group and its papers are readable by anyone; a private group only by its active
 members. What a user may not see answers 404 everywhere (existence does not leak); what they can
-see but may not change answers 403. Which papers a user sees is `Paper.objects.visible_to`; the
-group querysets below follow the same rule.
+see but may not change answers 403. Which groups and papers a user sees is decided once, by
+`ReadingGroup.objects.visible_to` and `Paper.objects.visible_to`.
 
 Changing:
 - add a paper to a group: active members (any role);
@@ -14,7 +14,6 @@ Pages and the API both ask the functions here; the DRF permission classes at the
 wrap them.
 """
 
-from django.db.models import Q, QuerySet
 from rest_framework.permissions import BasePermission
 
 from .models import Membership, Paper, ReadingGroup
@@ -29,24 +28,6 @@ def membership_for(user, group: ReadingGroup) -> Membership | None:
     if not _is_signed_in(user):
         return None
     return Membership.objects.active().filter(user=user, group=group).first()
-
-
-def member_groups(user) -> QuerySet[ReadingGroup]:
-    """Groups where the user is an active member."""
-    if not _is_signed_in(user):
-        return ReadingGroup.objects.none()
-    return ReadingGroup.objects.filter(
-        id__in=Membership.objects.active().filter(user=user).values("group_id")
-    )
-
-
-def visible_groups(user) -> QuerySet[ReadingGroup]:
-    """Groups the user may read: public ones, and private ones where they are an active member."""
-    public = Q(visibility=ReadingGroup.Visibility.PUBLIC)
-    if not _is_signed_in(user):
-        return ReadingGroup.objects.filter(public)
-    member_of = Membership.objects.active().filter(user=user).values("group_id")
-    return ReadingGroup.objects.filter(public | Q(id__in=member_of))
 
 
 def can_view_group(user, group: ReadingGroup) -> bool:

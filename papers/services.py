@@ -132,3 +132,18 @@ def paper_save(*, group, user, parsed, filename: str, sha256: str, title: str | 
         batch_size=BATCH,
     )
     return paper
+
+
+def paper_rename(*, paper: Paper, title: str) -> Paper:
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError("A paper's title cannot be empty.")
+    paper.title = title[:1000]
+    paper.save(update_fields=["title", "updated"])
+    return paper
+
+
+@transaction.atomic
+def paper_delete(*, paper: Paper) -> None:
+    """Delete the paper with its structure (sections, paragraphs, references, citations)."""
+    paper.delete()

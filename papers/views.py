@@ -9,14 +9,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import PaperUploadForm
 from .models import Paper, ReadingGroup
-from .permissions import can_add_paper, member_groups, visible_groups
+from .permissions import can_add_paper
 from .reading import load_reading
 from .services import UploadTooLarge, paper_import
 
 
 def _get_group_for_user(user, slug: str) -> ReadingGroup:
     """The group, or 404 when it does not exist or the user may not see it."""
-    return get_object_or_404(visible_groups(user), slug=slug)
+    return get_object_or_404(ReadingGroup.objects.visible_to(user), slug=slug)
 
 
 def _get_paper_for_user(user, paper_id: int) -> Paper:
@@ -27,8 +27,12 @@ def _get_paper_for_user(user, paper_id: int) -> Paper:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     papers = Count("papers", distinct=True)
-    mine = list(member_groups(request.user).annotate(paper_count=papers))
-    public = visible_groups(None).exclude(id__in=[g.id for g in mine]).annotate(paper_count=papers)
+    mine = list(ReadingGroup.objects.member_of(request.user).annotate(paper_count=papers))
+    public = (
+        ReadingGroup.objects.visible_to(None)
+        .exclude(id__in=[g.id for g in mine])
+        .annotate(paper_count=papers)
+    )
     return render(request, "papers/home.html", {"my_groups": mine, "public_groups": list(public)})
 
 
