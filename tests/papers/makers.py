@@ -54,24 +54,7 @@ def make_paper(
         ("body", sampling, "A closing thought.", None, ""),
         ("footnote", None, "A note at the foot.", None, "1"),
     ]
-    anchors = paragraph_anchors(text for _, _, text, _, _ in rows)
-    paragraphs = Paragraph.objects.bulk_create(
-        [
-            Paragraph(
-                paper=paper,
-                section=section,
-                position=i,
-                kind=kind,
-                anchor=anchor,
-                text=text,
-                group_key=key,
-                label=label,
-            )
-            for i, ((kind, section, text, key, label), anchor) in enumerate(
-                zip(rows, anchors, strict=True), start=1
-            )
-        ]
-    )
+    paragraphs = add_paragraphs(paper, rows)
     entries = Reference.objects.bulk_create(
         [
             Reference(
@@ -118,5 +101,26 @@ def make_citations(paper: Paper, paragraphs, entries) -> None:
             for c in citations
             if c.text == "(Lee, 2005)"
             for e in entries[:2]
+        ]
+    )
+
+
+def add_paragraphs(paper, rows) -> list:
+    """Paragraphs from rows of (kind, section, text, list key, label), in order, with anchors."""
+    return Paragraph.objects.bulk_create(
+        [
+            Paragraph(
+                paper=paper,
+                section=section,
+                position=i,
+                kind=kind,
+                anchor=anchor,
+                text=text,
+                group_key=key,
+                label=label,
+            )
+            for i, ((kind, section, text, key, label), anchor) in enumerate(
+                zip(rows, paragraph_anchors(r[2] for r in rows), strict=True), start=1
+            )
         ]
     )

@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
-from papers.anchors import paragraph_anchors
-from papers.models import Citation, Paper, Paragraph, Reference, Section
+from papers.models import Citation, Paper, Reference, Section
 from tests.conftest import make_group
+from tests.papers.makers import add_paragraphs
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one
 # unless told that this is fine (it is: the test thread is the only user of its connection).
@@ -127,23 +127,7 @@ def make_reading_paper(group) -> Paper:
     rows += [("list_item", sections[-1], text, 1, "") for text in LIST]
     rows += [("quote", sections[-1], QUOTE, None, "")]
     rows += [("footnote", None, "We do not claim that annotation removes status.", None, "1")]
-    paragraphs = Paragraph.objects.bulk_create(
-        [
-            Paragraph(
-                paper=paper,
-                section=section,
-                position=i,
-                kind=kind,
-                anchor=anchor,
-                text=text,
-                group_key=key,
-                label=label,
-            )
-            for i, ((kind, section, text, key, label), anchor) in enumerate(
-                zip(rows, paragraph_anchors(r[2] for r in rows), strict=True), start=1
-            )
-        ]
-    )
+    paragraphs = add_paragraphs(paper, rows)
     entries = Reference.objects.bulk_create(
         [
             Reference(paper=paper, position=i, text=text)
