@@ -42,6 +42,8 @@ _MAX_CANDIDATES = 20
 def find_citations(
     paragraphs: list[ParsedParagraph], references: list[ParsedReference]
 ) -> list[ParsedCitation]:
+    if any(m.get("type") == "cite" for p in paragraphs for m in p.marks):
+        return marked_citations(paragraphs, references)
     index = _ReferenceIndex(references)
     citations: list[ParsedCitation] = []
     for number, paragraph in enumerate(paragraphs):
@@ -59,6 +61,33 @@ def find_citations(
                     candidates=candidates,
                 )
             )
+    return citations
+
+
+def marked_citations(
+    paragraphs: list[ParsedParagraph], references: list[ParsedReference]
+) -> list[ParsedCitation]:
+    """Citations the format marked itself (JATS `xref`, HTML links to entries): exact links.
+
+    A mark naming several entries ("[1-3]") gives one citation per entry over the same span; a
+    target missing from the list gives an unlinked citation."""
+    by_id = {ref.ref_id: i for i, ref in enumerate(references) if ref.ref_id}
+    citations = []
+    for number, paragraph in enumerate(paragraphs):
+        for mark in paragraph.marks:
+            if mark.get("type") != "cite":
+                continue
+            start, end = mark["start"], mark["end"]
+            for target in mark.get("targets") or [None]:
+                citations.append(
+                    ParsedCitation(
+                        paragraph=number,
+                        start=start,
+                        end=end,
+                        text=paragraph.text[start:end],
+                        reference=by_id.get(target),
+                    )
+                )
     return citations
 
 
@@ -114,7 +143,12 @@ class _ReferenceIndex:
         self.by_name: dict[str, list[int]] = defaultdict(list)
         for i, ref in enumerate(references):
             if ref.first_author:
-                self.by_name[norm_key(ref.first_author)].append(i)
+                key = norm_key(ref.first_author)
+                self.by_name[key].append(i)
+                words = ref.first_author.split()
+                if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+                    # "Jian Wu, Kyle Williams, ..." (given names first): cited as "Wu".
+                    self.by_name[norm_key(words[-1])].append(i)
             elif ref.venue:
                 # An entry that starts with its title is cited by where it appeared:
                 # "(Dawn, 2021)", "(The Economic Times, 2009)".

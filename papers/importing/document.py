@@ -15,7 +15,20 @@ class ImportFailed(Exception):
 class Block:
     """A raw block as a reader found it, before cleanup and structure.
 
-    kind: "paragraph", "heading", "list_item", "quote", "code", "table", "footnote".
+    kind, what the reader knows the block is:
+    - "paragraph": text whose role the later stages decide (body, heading, front matter, ...);
+    - "heading" (with `level`), "list_item" (`list_id`, `ordered`, `label`), "quote", "code",
+      "table", "caption", "footnote" (`label`, `ref_id` to match its markers);
+    - metadata a structured format states outright: "title", "authors" (`data["names"]`),
+      "keywords" (`data["keywords"]`), "abstract" (one paragraph of it), "front_matter"
+      (affiliations, notes on the authors);
+    - "reference": one entry of the reference list (`ref_id`; `data` may hold "authors", "year",
+      "title", "url", "doi", "label" read from structured markup, which then win over parsing).
+
+    marks: `{"type", "start", "end"}` in code points of `text`: "em", "strong", "code", "link"
+    (`href`), "footnote_ref" (`target` = a footnote's ref_id or label), and "cite" (`targets` =
+    list of reference `ref_id`s) for in-text citations the format marks explicitly (JATS `xref`,
+    HTML `<cite>` links). A paper with any "cite" mark is linked by marks alone.
     """
 
     text: str
@@ -27,6 +40,8 @@ class Block:
     label: str = ""  # a footnote's or numbered list item's label
     explicit: bool = False  # structure given by markup (a `#` heading), not guessed
     page: int | None = None
+    ref_id: str = ""
+    data: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +74,7 @@ class ParsedReference:
     first_author: str = ""
     year_suffix: str = ""
     venue: str = ""
+    ref_id: str = ""  # the source's identifier, for citations marked explicitly
 
 
 @dataclass

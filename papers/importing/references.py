@@ -54,6 +54,31 @@ def assemble_references(blocks: list[Block]) -> list[ParsedReference]:
     return [parse_reference(text, marks) for text, marks in entries]
 
 
+def stated_reference(block: Block) -> ParsedReference:
+    """An entry a structured format delimited itself; its stated fields win over parsing."""
+    ref = parse_reference(block.text, block.marks)
+    ref.ref_id = block.ref_id
+    data = block.data
+    if data.get("authors"):
+        ref.authors = list(data["authors"])
+        ref.first_author = data.get("first_author") or _surname(ref.authors[0])
+    for name in ("title", "url", "doi", "label", "venue"):
+        if data.get(name):
+            setattr(ref, name, data[name])
+    if data.get("year"):
+        match = re.match(r"(\d{4})([a-z])?", str(data["year"]))
+        if match:
+            ref.year, ref.year_suffix = int(match.group(1)), match.group(2) or ""
+    return ref
+
+
+def _surname(author: str) -> str:
+    """'Stotsky, J.' -> 'Stotsky'; 'Jian Wu' -> 'Wu'."""
+    if "," in author:
+        return author.split(",", 1)[0].strip()
+    return author.split()[-1] if author.split() else ""
+
+
 def parse_reference(text: str, marks: list[dict] | None = None) -> ParsedReference:
     marks = marks or []
     ref = ParsedReference(text=text)

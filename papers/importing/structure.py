@@ -9,7 +9,7 @@ authors, abstract and keywords by where they stand and what they say.
 import re
 
 from .document import Block, ParsedPaper, ParsedParagraph, ParsedSection
-from .references import assemble_references
+from .references import assemble_references, stated_reference
 from .textrules import (
     BACK_HEADINGS,
     FRONT_HEADINGS,
@@ -32,9 +32,17 @@ _NAME = re.compile(r"^(?:[A-Z][\w'’.-]*\.?\s+){0,3}[A-Z][\w'’-]+(?:\s*[*†�
 _AUTHOR_SPLIT = re.compile(r"\s*(?:&|\band\b|;|,)\s*")
 
 
+METADATA_KINDS = frozenset({"title", "authors", "keywords", "abstract", "front_matter"})
+
+
 def build_structure(blocks: list[Block], source_format: str) -> ParsedPaper:
     paper = ParsedPaper(source_format=source_format)
-    start = _title_and_authors(blocks, paper)
+    stated = [b for b in blocks if b.kind in METADATA_KINDS]
+    if stated:
+        # A structured format (JATS, HTML, DOCX) says what its metadata is.
+        _stated_metadata(stated, paper)
+        blocks = [b for b in blocks if b.kind not in METADATA_KINDS]
+    start = 0 if paper.title else _title_and_authors(blocks, paper)
     explicit_headings = any(b.kind == "heading" for b in blocks)
     for block in blocks[start:]:
         if block.kind == "paragraph" and _is_guessed_heading(block, explicit_headings):
@@ -43,6 +51,24 @@ def build_structure(blocks: list[Block], source_format: str) -> ParsedPaper:
     body_start = _front_matter(blocks, start, paper)
     _body(blocks[body_start:], paper)
     return paper
+
+
+def _stated_metadata(blocks: list[Block], paper: ParsedPaper) -> None:
+    abstract = []
+    for block in blocks:
+        if block.kind == "title" and not paper.title:
+            paper.title = block.text
+        elif block.kind == "authors":
+            paper.authors += block.data.get("names") or _authors(block.text) or [block.text]
+        elif block.kind == "keywords":
+            paper.keywords += block.data.get("keywords") or _keywords(block.text)
+        elif block.kind == "abstract":
+            abstract.append(block.text)
+            paper.paragraphs.append(ParsedParagraph("abstract", block.text, marks=block.marks))
+        else:
+            paper.paragraphs.append(ParsedParagraph("front_matter", block.text, marks=block.marks))
+    if abstract:
+        paper.abstract = "\n\n".join(abstract)
 
 
 def _title_and_authors(blocks: list[Block], paper: ParsedPaper) -> int:
@@ -142,7 +168,11 @@ def _body(blocks: list[Block], paper: ParsedPaper) -> None:
     section: int | None = None
     zone = "body"  # "body", "references" or "notes"
     reference_blocks: list[Block] = []
+    stated_references: list[Block] = []
     for block in blocks:
+        if block.kind == "reference":
+            stated_references.append(block)
+            continue
         footnote_marker = block.kind == "paragraph" and leading_superscript(block.text)
         if block.kind == "footnote" or footnote_marker:
             _footnote(block, paper)
@@ -173,9 +203,12 @@ def _body(blocks: list[Block], paper: ParsedPaper) -> None:
         if zone == "notes":
             _footnote(block, paper)
             continue
-        kind = {"list_item": "list_item", "quote": "quote", "table": "table"}.get(
-            block.kind, "body"
-        )
+        kind = {
+            "list_item": "list_item",
+            "quote": "quote",
+            "table": "table",
+            "caption": "caption",
+        }.get(block.kind, "body")
         paper.paragraphs.append(
             ParsedParagraph(
                 kind=kind,
@@ -186,7 +219,9 @@ def _body(blocks: list[Block], paper: ParsedPaper) -> None:
                 label=block.label if kind == "list_item" and block.ordered else "",
             )
         )
-    paper.references = assemble_references(reference_blocks)
+    paper.references = [stated_reference(b) for b in stated_references] or assemble_references(
+        reference_blocks
+    )
 
 
 def _footnote(block: Block, paper: ParsedPaper) -> None:

@@ -1,4 +1,4 @@
-"""Readers: text in, raw blocks with hints out. One function per format.
+"""Readers for plain text and Markdown: text in, raw blocks with hints out.
 
 Blocks are what the source separates (blank lines, list markers, heading markup). Readers do not
 guess structure: joining broken paragraphs, finding running headers, headings in unmarked text,
@@ -7,8 +7,8 @@ front matter and references are later, format-independent stages.
 
 import re
 
-from .document import Block
-from .inline import markdown_inline, strip_html
+from ..document import Block
+from ..inline import markdown_inline, strip_html
 
 _BULLET = re.compile(
     r"^\s{0,3}(?P<marker>[-*+•‣◦▪–]|\(?(?P<num>\d{1,3}|[a-z])[.)])\s+(?P<rest>\S.*)$"

@@ -1,0 +1,93 @@
+"""Which reader a file needs, decided by its content (magic bytes, the XML root element), with
+the file name only as a tie-breaker between plain text and Markdown."""
+
+import io
+import re
+import zipfile
+
+from .document import ImportFailed
+
+NAMES = {
+    "text": "plain text",
+    "markdown": "Markdown",
+    "html": "HTML",
+    "jats": "JATS XML",
+    "docx": "DOCX",
+    "pdf": "PDF",
+}
+_MARKDOWN_NAMES = (".md", ".markdown", ".mdown", ".mkd")
+_MARKDOWN_HINT = re.compile(
+    r"^(?:#{1,6}\s|\s{0,3}[-*+]\s|\[\^?[^\]]+\]:)|\*\*\S|\]\(https?://|<https?://|\\[$*_#]",
+    re.MULTILINE,
+)
+_XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+
+
+def sniff(data: bytes) -> str | None:
+    """The binary or markup format the bytes are, or None for text (decided later)."""
+    head = data[:2048].lstrip()
+    if data[:1024].find(b"%PDF-") != -1:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx" if _is_docx(data) else "zip"
+    lowered = head.lower()
+    if lowered.startswith(b"\xef\xbb\xbf"):
+        lowered = lowered[3:].lstrip()
+    if (
+        lowered.startswith(b"<?xml")
+        or lowered.startswith(b"<!doctype article")
+        or (lowered.startswith(b"<article"))
+    ):
+        root = _xml_root(data)
+        if root == "article":
+            return "jats"
+        if root == "html":
+            return "html"
+        return "xml"
+    if lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or (
+        lowered.startswith(b"<!--") and b"<html" in data[:65536].lower()
+    ):
+        return "html"
+    return None
+
+
+def _xml_root(data: bytes) -> str:
+    # Skip the declaration, comments and DOCTYPE; the first element's local name.
+    body = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>[]*(\[.*?\])?\s*>", b"", data[:65536],
+                  flags=re.DOTALL | re.IGNORECASE)  # fmt: skip
+    match = _XML_ROOT.search(body)
+    return match.group(2).decode("ascii", "replace").lower() if match else ""
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+
+
+def detect_format(data: bytes, filename: str = "", claimed: str | None = None) -> str:
+    """The format to read `data` as. A claimed format the content contradicts is refused."""
+    found = sniff(data)
+    if found in ("zip", "xml"):
+        what = "a ZIP archive that is not a DOCX" if found == "zip" else "XML that is not JATS"
+        raise ImportFailed(f"This file is {what}; it cannot be read as a paper.")
+    if claimed:
+        if claimed not in NAMES:
+            raise ImportFailed(f"Unknown format {claimed!r}; choose one of: {', '.join(NAMES)}.")
+        textual = claimed in ("text", "markdown")
+        if (found or "text") != claimed and not (textual and found is None):
+            actual = NAMES.get(found, "text") if found else "text"
+            raise ImportFailed(f"The file is not {NAMES[claimed]}: its content is {actual}.")
+        return claimed
+    if found:
+        return found
+    return "markdown" if _looks_like_markdown(data, filename) else "text"
+
+
+def _looks_like_markdown(data: bytes, filename: str) -> bool:
+    if filename.lower().endswith(_MARKDOWN_NAMES):
+        return True
+    sample = data[:65536].decode("utf-8", "replace")
+    return len(_MARKDOWN_HINT.findall(sample)) >= 3
