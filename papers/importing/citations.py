@@ -45,10 +45,22 @@ def find_citations(
     if any(m.get("type") == "cite" for p in paragraphs for m in p.marks):
         return marked_citations(paragraphs, references)
     index = _ReferenceIndex(references)
+    numbered = _NumberedReferences(references)
     citations: list[ParsedCitation] = []
     for number, paragraph in enumerate(paragraphs):
         if paragraph.kind in ("front_matter",):
             continue
+        for start, end, n in _scan_numeric(paragraph.text):
+            target = numbered.get(n)
+            citations.append(
+                ParsedCitation(
+                    paragraph=number,
+                    start=start,
+                    end=end,
+                    text=paragraph.text[start:end],
+                    reference=target,
+                )
+            )
         for start, end, names, year in _scan(paragraph.text):
             reference, candidates = index.match(names, year)
             citations.append(
@@ -121,6 +133,46 @@ def _scan(text: str):
             continue
         for year in _ONE_YEAR.findall(match.group("years")):
             yield match.start(), match.end(), match.group("names"), year
+
+
+_NUMERIC_GROUP = re.compile(r"\[(\s*\d{1,4}(?:\s*[-–—,;]\s*\d{1,4})*\s*)\]")
+_NUMERIC_ITEM = re.compile(r"(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?")
+_MAX_RANGE = 50
+
+
+def _scan_numeric(text: str):
+    """Yield (start, end, number) for numeric citations: "[7]", "[6–8]", "[8,21,26–31]".
+
+    A lone citation spans its brackets, as printed; in a group each item spans its own digits
+    (a range's numbers share the range's span)."""
+    for group in _NUMERIC_GROUP.finditer(text):
+        items = list(_NUMERIC_ITEM.finditer(group.group(1)))
+        offset = group.start(1)
+        for item in items:
+            first = int(item.group(1))
+            last = int(item.group(2)) if item.group(2) else first
+            if last < first or last - first > _MAX_RANGE:
+                last = first
+            if len(items) == 1:
+                start, end = group.start(), group.end()
+            else:
+                start, end = offset + item.start(), offset + item.end()
+            for n in range(first, last + 1):
+                yield start, end, n
+
+
+class _NumberedReferences:
+    """Entry n: the one labelled n when the list is numbered, else the n-th entry (an
+    unnumbered bullet list read in order)."""
+
+    def __init__(self, references: list[ParsedReference]):
+        self.by_label = {ref.label: i for i, ref in enumerate(references) if ref.label.isdigit()}
+        self.count = len(references)
+
+    def get(self, n: int) -> int | None:
+        if self.by_label:
+            return self.by_label.get(str(n))
+        return n - 1 if 1 <= n <= self.count else None
 
 
 def _split_parts(inner: str, offset: int):

@@ -11,6 +11,7 @@ import re
 from .document import Block, ParsedPaper, ParsedParagraph, ParsedSection
 from .references import assemble_references, stated_reference
 from .textrules import (
+    ABSTRACT_HEADINGS,
     BACK_HEADINGS,
     FRONT_HEADINGS,
     NOTE_HEADINGS,
@@ -108,14 +109,19 @@ def _front_matter(blocks: list[Block], start: int, paper: ParsedPaper) -> int:
         block = blocks[i]
         name = heading_name(block.text)
         if block.kind == "heading" and name in FRONT_HEADINGS:
+            # "Author summary" and the like stand beside the abstract, not in it.
+            kind = "abstract" if name in ABSTRACT_HEADINGS else "front_matter"
             i += 1
             while (
                 i < front_end
                 and blocks[i].kind != "heading"
                 and not _KEYWORDS.match(blocks[i].text)
             ):
-                abstract.append(blocks[i].text)
-                paper.paragraphs.append(ParsedParagraph(kind="abstract", text=blocks[i].text))
+                if kind == "abstract":
+                    abstract.append(blocks[i].text)
+                paper.paragraphs.append(
+                    ParsedParagraph(kind=kind, text=blocks[i].text, marks=blocks[i].marks)
+                )
                 i += 1
             continue
         if _KEYWORDS.match(block.text):

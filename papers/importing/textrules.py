@@ -13,7 +13,8 @@ SMALL_WORDS = frozenset(
 )
 _NUMBERING = re.compile(r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+)")
 
-FRONT_HEADINGS = {"abstract", "summary", "author summary"}
+ABSTRACT_HEADINGS = {"abstract", "summary"}
+FRONT_HEADINGS = ABSTRACT_HEADINGS | {"author summary", "significance", "highlights"}
 REFERENCE_HEADINGS = {
     "references",
     "bibliography",

@@ -11,12 +11,24 @@ from tests.corpus import check, export_of
 pytestmark = [requires_corpus, pytest.mark.django_db]
 
 # The formats this importer reads so far; the others arrive with the PDF/DOCX/HTML/JATS readers.
-SUPPORTED = ["us-withdrawal-afghanistan.md"]
+SUPPORTED = [
+    "us-withdrawal-afghanistan.md",
+    "docling-pntd.0008301-lymphatic-filariasis-pretas.md",
+]
+
+
+def expected_for(name: str) -> dict:
+    """The facts of a corpus document: the *.expected.json whose "file" names it."""
+    for path in CORPUS.glob("*.expected.json"):
+        facts = json.loads(path.read_text("utf-8"))
+        if facts.get("file") == name:
+            return facts
+    raise FileNotFoundError(f"no *.expected.json in {CORPUS} names the file {name}")
 
 
 @pytest.mark.parametrize("name", SUPPORTED)
 def test_it_imports_the_corpus_document_as_expected(name):
-    expected = json.loads((CORPUS / name).with_suffix(".expected.json").read_text("utf-8"))
+    expected = expected_for(name)
     source = CORPUS / name
     paper = paper_import(group=make_group("Corpus"), data=source.read_bytes(), filename=source.name)
     problems = check(export_of(paper), expected)
