@@ -136,7 +136,8 @@ def _front_matter(blocks: list[Block], start: int, paper: ParsedPaper) -> int:
             kind = "front_matter" if _AFFILIATION.search(block.text) or not abstract else "body"
             paper.paragraphs.append(ParsedParagraph(kind=kind, text=block.text, marks=block.marks))
         i += 1
-    paper.abstract = "\n\n".join(abstract)
+    if abstract:
+        paper.abstract = "\n\n".join(abstract)
     return front_end
 
 

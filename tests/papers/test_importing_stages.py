@@ -247,3 +247,57 @@ def test_front_matter_lines_are_never_joined_to_each_other():
     assert [p.text for p in paper.paragraphs if p.kind == "front_matter"] == [
         "Department of Examples, University of Tests, Testland"
     ]
+
+
+PANDOC = b"""---
+title: "A Pandoc Paper"
+author:
+  - name: Ada Lovelace
+  - given: Alan
+    family: Turing
+keywords: [computing, engines]
+abstract: |
+  We study engines.
+references:
+  - id: bib22
+    author: [{family: Babbage, given: Charles}]
+    issued: {date-parts: [[1864]]}
+    title: Passages from the Life of a Philosopher
+  - id: bib38
+    author: [{family: Menabrea, given: Luigi}]
+    issued: {date-parts: [[1842]]}
+    title: Sketch of the Analytical Engine
+---
+
+# Introduction
+
+Engines compute [@bib22; @bib38] and more [see @bib22, p. 4] or [@nobody]. Mail a@b.org.
+"""
+
+
+def test_pandoc_keys_link_to_references_in_the_yaml_front_matter():
+    paper = parse_document(PANDOC, filename="paper.md")
+    assert (paper.title, paper.authors) == ("A Pandoc Paper", ["Ada Lovelace", "Alan Turing"])
+    assert paper.keywords == ["computing", "engines"] and paper.abstract == "We study engines."
+    assert [r.text for r in paper.references] == [
+        "Babbage, Charles (1864). Passages from the Life of a Philosopher.",
+        "Menabrea, Luigi (1842). Sketch of the Analytical Engine.",
+    ]
+    found = [(c.text, c.reference) for c in paper.citations]
+    assert found == [("@bib22", 0), ("@bib38", 1), ("[see @bib22, p. 4]", 0), ("[@nobody]", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("as shown [7].", [("[7]", 6)]),
+        ("ranges [6–8] work", [("[6–8]", 5), ("[6–8]", 6), ("[6–8]", 7)]),
+        ("lists [2,4–5]", [("2", 1), ("4–5", 3), ("4–5", 4)]),
+        ("out of range [99]", [("[99]", None)]),
+    ],
+)
+def test_numeric_citations_point_into_an_unnumbered_list_by_position(text, expected):
+    refs = "\n".join(f"- Author{i}, A. ({2000 + i}). Work {i}. Press." for i in range(1, 11))
+    source = f"# T\n\n## Intro\n\nBody text {text}\n\n## References\n\n{refs}\n"
+    paper = parse_document(source.encode(), fmt="markdown")
+    assert [(c.text, c.reference) for c in paper.citations] == expected

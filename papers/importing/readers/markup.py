@@ -9,6 +9,7 @@ import re
 
 from ..document import Block
 from ..inline import markdown_inline, strip_html
+from . import pandoc
 
 _BULLET = re.compile(
     r"^\s{0,3}(?P<marker>[-*+•‣◦▪–]|\(?(?P<num>\d{1,3}|[a-z])[.)])\s+(?P<rest>\S.*)$"
@@ -20,7 +21,6 @@ _FOOTNOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]{1,20})\]:\s*(?P<rest>.*)$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HR = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-_YAML_FENCE = "---"
 
 
 def read_text(text: str) -> list[Block]:
@@ -52,9 +52,15 @@ def read_markdown(text: str) -> list[Block]:
     breaks as blank lines). Inline markup becomes plain text with marks."""
     text = strip_html(text)
     lines = text.replace("\f", "\n\n").split("\n")
-    lines = _drop_yaml_front_matter(lines)
-    reader = _MarkdownBlocks(lines)
-    return reader.read()
+    meta, lines = pandoc.split_front_matter(lines)
+    blocks = pandoc.metadata_blocks(meta) + _MarkdownBlocks(lines).read()
+    references = pandoc.reference_blocks(meta)
+    if references:
+        # Citation keys link only where the front matter holds the references they name.
+        for block in blocks:
+            block.marks = block.marks + pandoc.cite_marks(block.text)
+        blocks += references
+    return blocks
 
 
 class _MarkdownBlocks:
@@ -212,14 +218,6 @@ def _starts_block(line: str) -> bool:
         or _FOOTNOTE_DEF.match(line)
         or _QUOTE.match(line)
     )
-
-
-def _drop_yaml_front_matter(lines: list[str]) -> list[str]:
-    if lines and lines[0].strip() == _YAML_FENCE:
-        for end in range(1, min(len(lines), 500)):
-            if lines[end].strip() in ("---", "..."):
-                return lines[end + 1 :]
-    return lines
 
 
 _BLANK = re.compile(r"\n[ \t]*\n")
