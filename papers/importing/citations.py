@@ -50,7 +50,7 @@ def find_citations(
     for number, paragraph in enumerate(paragraphs):
         if paragraph.kind in ("front_matter",):
             continue
-        for start, end, n in _scan_numeric(paragraph.text):
+        for start, end, n in _scan_numeric(paragraph.text, superscripts=numbered.labelled):
             target = numbered.get(n)
             citations.append(
                 ParsedCitation(
@@ -140,11 +140,26 @@ _NUMERIC_ITEM = re.compile(r"(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?")
 _MAX_RANGE = 50
 
 
-def _scan_numeric(text: str):
-    """Yield (start, end, number) for numeric citations: "[7]", "[6–8]", "[8,21,26–31]".
+_SUPERSCRIPT_GROUP = re.compile(r"(?<=[^\s\d¹²³⁴⁵⁶⁷⁸⁹⁰])([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)")
+_SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+
+
+def _scan_numeric(text: str, superscripts: bool = False):
+    """Yield (start, end, number) for numeric citations: "[7]", "[6–8]", "[8,21,26–31]", and
+    superscripts ("shown¹²") when the reference list is numbered (else a superscript is a
+    footnote marker).
 
     A lone citation spans its brackets, as printed; in a group each item spans its own digits
     (a range's numbers share the range's span)."""
+    if superscripts:
+        for group in _SUPERSCRIPT_GROUP.finditer(text):
+            plain = group.group(1).translate(_SUPERSCRIPT_DIGITS)
+            for item in _NUMERIC_ITEM.finditer(plain):
+                first = int(item.group(1))
+                last = int(item.group(2)) if item.group(2) else first
+                last = last if first <= last <= first + _MAX_RANGE else first
+                for n in range(first, last + 1):
+                    yield group.start() + item.start(), group.start() + item.end(), n
     for group in _NUMERIC_GROUP.finditer(text):
         items = list(_NUMERIC_ITEM.finditer(group.group(1)))
         offset = group.start(1)
@@ -167,6 +182,7 @@ class _NumberedReferences:
 
     def __init__(self, references: list[ParsedReference]):
         self.by_label = {ref.label: i for i, ref in enumerate(references) if ref.label.isdigit()}
+        self.labelled = bool(self.by_label)
         self.count = len(references)
 
     def get(self, n: int) -> int | None:

@@ -58,9 +58,13 @@ def _header_candidate(block: Block) -> bool:
     return block.kind == "paragraph" and len(block.text) <= _MAX_HEADER
 
 
+_EDGE_NUMBER = re.compile(r"^\W*\d+\W*|\W*\d+\W*$")
+
+
 def _header_key(block: Block) -> str:
-    # Page numbers inside a header ("Journal of X, 12 | 3") differ from page to page.
-    return norm_key(re.sub(r"\d+", " ", block.text))
+    # A header's page number ("12 | Journal of X", "Journal of X 13") differs from page to
+    # page; numbers inside the text do not ("[1] Author1 … 2001" stays itself).
+    return norm_key(_EDGE_NUMBER.sub(" ", block.text))
 
 
 def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:

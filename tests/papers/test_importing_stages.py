@@ -301,3 +301,14 @@ def test_numeric_citations_point_into_an_unnumbered_list_by_position(text, expec
     source = f"# T\n\n## Intro\n\nBody text {text}\n\n## References\n\n{refs}\n"
     paper = parse_document(source.encode(), fmt="markdown")
     assert [(c.text, c.reference) for c in paper.citations] == expected
+
+
+def test_superscript_citations_need_a_numbered_reference_list():
+    numbered = "\n\n".join(f"[{i}] Author{i}, A. Work {i}. Press, {2000 + i}." for i in (1, 2, 3))
+    body = "This result was shown before¹ and it was confirmed again by others².³"
+    source = f"Title Here\n\nIntroduction\n\n{body}\n\nReferences\n\n{numbered}\n"
+    paper = parse_document(source.encode(), fmt="text")
+    assert [(c.text, c.reference) for c in paper.citations] == [("¹", 0), ("²", 1), ("³", 2)]
+    assert [r.label for r in paper.references] == ["1", "2", "3"]
+    unnumbered = source.replace("[1] ", "").replace("[2] ", "").replace("[3] ", "")
+    assert parse_document(unnumbered.encode(), fmt="text").citations == []
