@@ -30,6 +30,10 @@ _AFFILIATION = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"^(?:[A-Z][\w'’.-]*\.?\s+){0,3}[A-Z][\w'’-]+(?:\s*[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰\d,]+)?$")
+_CAPTION = re.compile(
+    r"^(?:Figure|Fig\.|Table|Chart|Scheme|Plate|Box|Exhibit)\s+[A-Z]?\d+[a-z]?\s*[.:|—–-]\s",
+    re.IGNORECASE,
+)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:&|\band\b|;|,)\s*")
 
 
@@ -216,6 +220,8 @@ def _body(blocks: list[Block], paper: ParsedPaper) -> None:
             "table": "table",
             "caption": "caption",
         }.get(block.kind, "body")
+        if kind == "body" and _CAPTION.match(block.text):
+            kind = "caption"
         paper.paragraphs.append(
             ParsedParagraph(
                 kind=kind,

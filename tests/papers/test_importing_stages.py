@@ -312,3 +312,13 @@ def test_superscript_citations_need_a_numbered_reference_list():
     assert [r.label for r in paper.references] == ["1", "2", "3"]
     unnumbered = source.replace("[1] ", "").replace("[2] ", "").replace("[3] ", "")
     assert parse_document(unnumbered.encode(), fmt="text").citations == []
+
+
+def test_figure_and_table_captions_are_captions():
+    source = (
+        "# T\n\n## Results\n\nThe body says something long enough to be a paragraph.\n\n"
+        "Figure 2. Attacks by year.\n\nTable 1: Counts per province.\n\n"
+        "Figure 3 shows a trend that the text discusses at some length.\n"
+    )
+    paper = parse_document(source.encode(), fmt="markdown")
+    assert [p.kind for p in paper.paragraphs] == ["body", "caption", "caption", "body"]
