@@ -2,15 +2,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .importing import FORMATS
+from .importing.detect import NAMES
 from .services import UploadTooLarge, check_upload_size
-
-FORMAT_LABELS = {"text": "Plain text", "markdown": "Markdown"}
 
 
 class PaperUploadForm(forms.Form):
     """A file or pasted text, exactly one of them; the import itself is `paper_import`'s job."""
 
-    file = forms.FileField(required=False, label="File")
+    file = forms.FileField(
+        required=False,
+        label="File",
+        help_text="PDF, DOCX, HTML, JATS XML, Markdown or plain text.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.html,.htm,.xml,.nxml,.md,.markdown,.txt,text/*"}
+        ),
+    )
     text = forms.CharField(
         required=False,
         strip=False,
@@ -24,7 +30,7 @@ class PaperUploadForm(forms.Form):
         help_text="Leave empty to use the title found in the document.",
     )
     format = forms.ChoiceField(
-        choices=[("auto", "Detect")] + [(f, FORMAT_LABELS.get(f, f.title())) for f in FORMATS],
+        choices=[("auto", "Detect")] + [(f, NAMES[f]) for f in FORMATS],
         initial="auto",
         label="Format",
     )
