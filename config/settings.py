@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "papers",
     "annotations",
 ]
@@ -140,6 +141,35 @@ MARGINALIA_MAX_UPLOAD_MB = envint("MARGINALIA_MAX_UPLOAD_MB", 50)
 MARGINALIA_MAX_UPLOAD_BYTES = MARGINALIA_MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MARGINALIA_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Uploaded originals (papers.Paper.source_file), kept for the import worker and for re-imports.
+# Never served at a URL: a paper's file is as private as its group. Several hosts need a shared
+# storage here (django-storages; see docs/deploy.md).
+MEDIA_ROOT = Path(os.environ.get("MARGINALIA_MEDIA_ROOT") or BASE_DIR / "media")
+
+# Imports of files from this size on run as a background task (papers.tasks); smaller ones
+# answer at once. Formats read by C libraries (PDF, DOCX, HTML, JATS) are parsed in a child
+# process with a wall-clock and a memory limit (papers/importing/isolation.py).
+MARGINALIA_ASYNC_IMPORT_BYTES = envint("MARGINALIA_ASYNC_IMPORT_BYTES", 1024 * 1024)
+MARGINALIA_IMPORT_TIMEOUT = envint("MARGINALIA_IMPORT_TIMEOUT", 120)
+MARGINALIA_IMPORT_MEMORY_MB = envint("MARGINALIA_IMPORT_MEMORY_MB", 2048)
+
+# Background tasks (django.tasks): "database" queues them in the database for `manage.py
+# db_worker` (django-tasks-db); "immediate" runs them in the process that enqueues them (the
+# tests' default, and a way to develop without a worker).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+MARGINALIA_TASKS_BACKEND = os.environ.get(
+    "MARGINALIA_TASKS_BACKEND", "immediate" if TESTING else "database"
+).strip()
+if MARGINALIA_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"MARGINALIA_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, "
+        f"not {MARGINALIA_TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[MARGINALIA_TASKS_BACKEND]}}
 
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.

@@ -106,6 +106,12 @@ class PaperQuerySet(models.QuerySet):
         return self.filter(public | Q(group__in=ReadingGroup.objects.member_of(user)))
 
 
+def source_file_path(paper: "Paper", filename: str) -> str:
+    """Where an upload is stored: named by its SHA-256, so the same bytes are stored once."""
+    sha = paper.source_sha256
+    return f"sources/{sha[:2]}/{sha}"
+
+
 class Paper(models.Model):
     class Status(models.TextChoices):
         IMPORTING = "importing", "Importing"
@@ -120,7 +126,11 @@ class Paper(models.Model):
     source_format = models.CharField(max_length=20)
     source_filename = models.CharField(max_length=255, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
+    # The uploaded bytes (default storage), kept for the import worker and for re-imports.
+    source_file = models.FileField(upload_to=source_file_path, max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    # Percent of the import done: 0 when queued, 100 once ready; the reading page shows it.
+    progress = models.PositiveSmallIntegerField(default=100)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -132,6 +142,11 @@ class Paper(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100), name="paper_progress_range"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -97,6 +97,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads kept by imports (Paper.source_file) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """API throttles count requests in the cache: each test starts from zero."""
     cache.clear()
