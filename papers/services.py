@@ -1,15 +1,48 @@
 """Writes that touch several rows. Each owns its transaction and raises ValidationError with a
-message a person can act on."""
+message a person can act on.
+
+Importing: `paper_import` parses and saves at once; `paper_import_start` (pages and API) does
+that for a small file and queues a large one as a background task (`papers.tasks`), leaving a
+Paper with status "importing" that the task fills or marks failed. The parsing and saving both
+use live in `papers.importer`.
+"""
 
 import hashlib
+import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .anchors import paragraph_anchors
-from .importing import ImportFailed, parse_document
-from .models import Citation, Paper, Paragraph, ReadingGroup, Reference, Section
+from .importer import (
+    paper_import_fail,
+    paper_save,
+    parse_upload,
+    provisional_title,
+    store_source,
+)
+from .importing import ImportFailed
+from .importing.detect import detect_format
+from .importing.pipeline import Progress
+from .models import Paper, ReadingGroup
+from .tasks import import_paper_task
+
+__all__ = [
+    "UploadTooLarge",
+    "check_upload_size",
+    "paper_delete",
+    "paper_import",
+    "paper_import_start",
+    "paper_rename",
+    "paper_save",
+]
+
+logger = logging.getLogger(__name__)
+
+# A PDF this large always goes to the background, whatever MARGINALIA_ASYNC_IMPORT_BYTES says:
+# PDF parsing costs far more per byte than text.
+PDF_ASYNC_BYTES = 2 * 1024 * 1024
 
 
 class UploadTooLarge(ValidationError):
@@ -24,6 +57,13 @@ def check_upload_size(size: int) -> None:
         )
 
 
+def _detect(data: bytes, filename: str, fmt: str | None) -> str:
+    try:
+        return detect_format(data, filename, fmt)
+    except ImportFailed as exc:
+        raise ValidationError(str(exc)) from None
+
+
 def paper_import(
     *,
     group: ReadingGroup,
@@ -32,106 +72,88 @@ def paper_import(
     filename: str = "",
     fmt: str | None = None,
     title: str | None = None,
+    progress: Progress | None = None,
 ) -> Paper:
-    """Parse `data` and save the paper with its whole structure, or save nothing."""
+    """Parse `data` now and save the paper with its whole structure, or save nothing.
+
+    The upload is kept (`Paper.source_file`). `progress`, when given, hears the fraction done,
+    up to 1.0 once saved.
+    """
     check_upload_size(len(data))
+    fmt = _detect(data, filename, fmt)
     try:
-        parsed = parse_document(data, filename=filename, fmt=fmt)
+        parsed = parse_upload(data, filename=filename, fmt=fmt, progress=progress)
     except ImportFailed as exc:
         raise ValidationError(str(exc)) from None
-    return paper_save(
+    sha256 = hashlib.sha256(data).hexdigest()
+    paper = paper_save(
         group=group,
         user=user,
         parsed=parsed,
         filename=filename,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         title=title,
+        source_file=store_source(sha256=sha256, data=data),
     )
-
-
-BATCH = 2000
-
-
-@transaction.atomic
-def paper_save(*, group, user, parsed, filename: str, sha256: str, title: str | None) -> Paper:
-    paper = Paper.objects.create(
-        group=group,
-        created_by=user if user is not None and user.is_authenticated else None,
-        title=(title or parsed.title or filename or "Untitled paper")[:1000],
-        authors=parsed.authors,
-        keywords=parsed.keywords,
-        abstract=parsed.abstract,
-        source_format=parsed.source_format,
-        source_filename=filename[:255],
-        source_sha256=sha256,
-        status=Paper.Status.READY,
-    )
-    sections = Section.objects.bulk_create(
-        [
-            Section(paper=paper, position=i, level=s.level, title=s.title[:1000], anchor=f"s-{i}")
-            for i, s in enumerate(parsed.sections, start=1)
-        ],
-        batch_size=BATCH,
-    )
-    anchors = paragraph_anchors(p.text for p in parsed.paragraphs)
-    paragraphs = Paragraph.objects.bulk_create(
-        [
-            Paragraph(
-                paper=paper,
-                section=sections[p.section] if p.section is not None else None,
-                position=i,
-                kind=p.kind,
-                anchor=anchor,
-                text=p.text,
-                marks=p.marks,
-                group_key=p.group_key,
-                label=p.label[:20],
-            )
-            for i, (p, anchor) in enumerate(zip(parsed.paragraphs, anchors, strict=True), start=1)
-        ],
-        batch_size=BATCH,
-    )
-    references = Reference.objects.bulk_create(
-        [
-            Reference(
-                paper=paper,
-                position=i,
-                label=r.label[:40],
-                text=r.text,
-                authors=r.authors,
-                year=r.year,
-                title=r.title,
-                url=(r.url or "")[:2000],
-                doi=(r.doi or "")[:255],
-            )
-            for i, r in enumerate(parsed.references, start=1)
-        ],
-        batch_size=BATCH,
-    )
-    citations = Citation.objects.bulk_create(
-        [
-            Citation(
-                paper=paper,
-                paragraph=paragraphs[c.paragraph],
-                start=c.start,
-                end=c.end,
-                text=c.text[:500],
-                reference=references[c.reference] if c.reference is not None else None,
-            )
-            for c in parsed.citations
-        ],
-        batch_size=BATCH,
-    )
-    Through = Citation.candidates.through
-    Through.objects.bulk_create(
-        [
-            Through(citation_id=citation.pk, reference_id=references[index].pk)
-            for citation, parsed_citation in zip(citations, parsed.citations, strict=True)
-            for index in parsed_citation.candidates
-        ],
-        batch_size=BATCH,
-    )
+    if progress is not None:
+        progress(1.0)
     return paper
+
+
+def imports_in_background(size: int, fmt: str) -> bool:
+    """Whether an upload of this size and format is imported by a background task."""
+    return size >= settings.MARGINALIA_ASYNC_IMPORT_BYTES or (
+        fmt == "pdf" and size > PDF_ASYNC_BYTES
+    )
+
+
+def paper_import_start(
+    *,
+    group: ReadingGroup,
+    user=None,
+    data: bytes,
+    filename: str = "",
+    fmt: str | None = None,
+    title: str | None = None,
+) -> Paper:
+    """Import a small file at once (a ready Paper, as `paper_import`); queue a large one.
+
+    A queued import answers a Paper with status "importing" at 0%, titled after the file until
+    its own title is found; `papers.tasks.import_paper_task` fills it (ready) or records why it
+    failed (failed, with `error`). Input refused before parsing (size, format) saves nothing.
+    """
+    check_upload_size(len(data))
+    fmt = _detect(data, filename, fmt)
+    if not imports_in_background(len(data), fmt):
+        return paper_import(
+            group=group, user=user, data=data, filename=filename, fmt=fmt, title=title
+        )
+    sha256 = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        paper = Paper.objects.create(
+            group=group,
+            created_by=user if user is not None and user.is_authenticated else None,
+            title=(title or provisional_title(filename))[:1000],
+            source_format=fmt,
+            source_filename=filename[:255],
+            source_sha256=sha256,
+            source_file=store_source(sha256=sha256, data=data),
+            status=Paper.Status.IMPORTING,
+            progress=0,
+        )
+        # Queued once the row is committed, so that a worker always finds it.
+        transaction.on_commit(partial(_enqueue_import, paper.pk))
+    return paper
+
+
+def _enqueue_import(paper_id: int) -> None:
+    try:
+        import_paper_task.enqueue(paper_id)
+    except Exception:
+        logger.exception("Could not queue the import of paper %s", paper_id)
+        paper_import_fail(
+            paper_id=paper_id, error="The import could not be queued; please upload it again."
+        )
 
 
 def paper_rename(*, paper: Paper, title: str) -> Paper:
@@ -145,5 +167,10 @@ def paper_rename(*, paper: Paper, title: str) -> Paper:
 
 @transaction.atomic
 def paper_delete(*, paper: Paper) -> None:
-    """Delete the paper with its structure (sections, paragraphs, references, citations)."""
+    """Delete the paper with its structure (sections, paragraphs, references, citations), and
+    its stored upload once no other paper has the same bytes."""
+    source = paper.source_file.name
     paper.delete()
+    if source and not Paper.objects.filter(source_file=source).exists():
+        storage = Paper._meta.get_field("source_file").storage
+        transaction.on_commit(partial(storage.delete, source))
