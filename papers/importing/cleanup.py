@@ -6,7 +6,8 @@
   letter, and even across a dropped running header or a footnote that sat at the page's foot.
 
 Joining stops at the reference list, whose entries are assembled by the structure stage with
-rules of their own.
+rules of their own. Explicit paragraphs (a DOCX paragraph: the format states its bounds) are
+never joined or dropped.
 """
 
 import re
@@ -41,7 +42,7 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
     title = norm_key(blocks[0].text) if blocks else ""
     kept = []
     for block in blocks:
-        if block.kind == "paragraph" and _PAGE_NUMBER.match(block.text):
+        if block.kind == "paragraph" and not block.explicit and _PAGE_NUMBER.match(block.text):
             continue
         if _header_candidate(block):
             key = _header_key(block)
@@ -55,7 +56,7 @@ def drop_page_furniture(blocks: list[Block]) -> list[Block]:
 
 
 def _header_candidate(block: Block) -> bool:
-    return block.kind == "paragraph" and len(block.text) <= _MAX_HEADER
+    return block.kind == "paragraph" and not block.explicit and len(block.text) <= _MAX_HEADER
 
 
 _EDGE_NUMBER = re.compile(r"^\W*\d+\W*|\W*\d+\W*$")
@@ -87,7 +88,7 @@ def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
         ):
             out.append(block)  # a footnote at the foot of a page: the paragraph goes on after it
             continue
-        if block.kind != "paragraph":
+        if block.kind != "paragraph" or block.explicit:
             open_block = None
             out.append(block)
             continue

@@ -38,7 +38,9 @@ class Block:
     list_id: int | None = None  # items of one list share it
     ordered: bool = False
     label: str = ""  # a footnote's or numbered list item's label
-    explicit: bool = False  # structure given by markup (a `#` heading), not guessed
+    # Structure given by markup (a `#` heading, a DOCX paragraph), not guessed; cleanup never
+    # joins or drops an explicit paragraph.
+    explicit: bool = False
     page: int | None = None
     ref_id: str = ""
     data: dict = field(default_factory=dict)
