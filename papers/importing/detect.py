@@ -64,7 +64,18 @@ def _is_docx(data: bytes) -> bool:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        return False
+        # A truncated DOCX has lost the directory at its end, but the headers before each of
+        # its parts still name them: the DOCX reader then says it is damaged.
+        return _names_word_parts(data)
+
+
+def _names_word_parts(data: bytes) -> bool:
+    for header in re.finditer(rb"PK\x03\x04", data[: 1 << 20]):
+        start = header.start()
+        name_length = int.from_bytes(data[start + 26 : start + 28], "little")
+        if data[start + 30 : start + 30 + name_length].startswith(b"word/"):
+            return True
+    return False
 
 
 def detect_format(data: bytes, filename: str = "", claimed: str | None = None) -> str:
@@ -73,6 +84,8 @@ def detect_format(data: bytes, filename: str = "", claimed: str | None = None) -
     if found in ("zip", "xml"):
         what = "a ZIP archive that is not a DOCX" if found == "zip" else "XML that is not JATS"
         raise ImportFailed(f"This file is {what}; it cannot be read as a paper.")
+    if not claimed and filename.lower().endswith(".docx") and found != "docx":
+        raise ImportFailed(_not_a_docx(data, found))
     if claimed:
         if claimed not in NAMES:
             raise ImportFailed(f"Unknown format {claimed!r}; choose one of: {', '.join(NAMES)}.")
@@ -84,6 +97,16 @@ def detect_format(data: bytes, filename: str = "", claimed: str | None = None) -
     if found:
         return found
     return "markdown" if _looks_like_markdown(data, filename) else "text"
+
+
+def _not_a_docx(data: bytes, found: str | None) -> str:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: encrypted .docx or old .doc
+        return (
+            "This file is named .docx but is a password-protected or old-format (.doc) Word "
+            "file; save it as an unprotected .docx and try again."
+        )
+    actual = NAMES.get(found, "text") if found else "text"
+    return f"This file is named .docx but is not a Word document: its content is {actual}."
 
 
 def _looks_like_markdown(data: bytes, filename: str) -> bool:
