@@ -8,6 +8,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import CharField, Count, OuterRef, Prefetch, Subquery, Value
 from django.http.request import RequestDataTooBig
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -40,7 +41,7 @@ from .services import (
     UploadTooLarge,
     check_upload_size,
     paper_delete,
-    paper_import,
+    paper_import_start,
     paper_rename,
 )
 
@@ -120,7 +121,13 @@ class GroupViewSet(APIv1Settings, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         parameters=[OpenApiParameter("group", str, description="only this group's papers (slug)")]
     ),
-    create=extend_schema(request=PaperCreateSerializer, responses={201: PaperDetailSerializer}),
+    create=extend_schema(
+        request=PaperCreateSerializer,
+        responses={201: PaperDetailSerializer, 202: PaperDetailSerializer},
+        description="201 with the imported paper; 202 when a large file is imported in the "
+        "background: the paper has status `importing` and `progress`, and `Location` names "
+        "`papers/{id}/` to poll until the status is `ready` or `failed` (with `error`).",
+    ),
     partial_update=extend_schema(
         request=PaperUpdateSerializer, responses={200: PaperDetailSerializer}
     ),
@@ -187,10 +194,17 @@ class PaperViewSet(
             raise serializers.ValidationError({"group": ["There is no group with this slug."]})
         if not can_add_paper(request.user, group):
             raise PermissionDenied("Only members of this group may add papers.")
-        paper = paper_import(group=group, user=request.user, **serializer.import_arguments())
+        paper = paper_import_start(group=group, user=request.user, **serializer.import_arguments())
         paper = self.get_queryset().get(pk=paper.pk)
         data = PaperDetailSerializer(paper, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        # 202 while the import goes on in the background: poll Location until it is done.
+        done = paper.status == Paper.Status.READY
+        location = request.build_absolute_uri(reverse("paper-detail", args=[paper.pk]))
+        return Response(
+            data,
+            status=status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED,
+            headers={"Location": location},
+        )
 
     def partial_update(self, request, *args, **kwargs):
         paper = self.get_object()

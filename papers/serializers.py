@@ -48,6 +48,7 @@ class PaperSerializer(serializers.ModelSerializer):
             "abstract",
             "source",
             "status",
+            "progress",
             "error",
             "paragraph_count",
             "created_by",

@@ -5,13 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import PaperUploadForm
 from .models import Paper, ReadingGroup
 from .permissions import can_add_paper
 from .reading import load_reading
-from .services import UploadTooLarge, paper_import
+from .services import UploadTooLarge, paper_import_start
 
 
 def _get_group_for_user(user, slug: str) -> ReadingGroup:
@@ -64,7 +65,9 @@ def paper_upload(request: HttpRequest, slug: str) -> HttpResponse:
         form = PaperUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                paper = paper_import(group=group, user=request.user, **form.import_arguments())
+                paper = paper_import_start(
+                    group=group, user=request.user, **form.import_arguments()
+                )
             except ValidationError as exc:
                 form.add_error(None, " ".join(exc.messages))
                 form.too_large = isinstance(exc, UploadTooLarge)
@@ -80,4 +83,8 @@ def paper_upload(request: HttpRequest, slug: str) -> HttpResponse:
 def paper_detail(request: HttpRequest, paper_id: int) -> HttpResponse:
     paper = _get_paper_for_user(request.user, paper_id)
     reading = load_reading(paper) if paper.status == Paper.Status.READY else None
-    return render(request, "papers/paper_detail.html", {"paper": paper, "reading": reading})
+    context = {"paper": paper, "reading": reading}
+    if paper.status == Paper.Status.IMPORTING:
+        # What the page's script polls until the import is done (static/papers/import-progress.js).
+        context["import_poll"] = {"url": reverse("paper-detail", args=[paper.pk]), "every": 2000}
+    return render(request, "papers/paper_detail.html", context)
