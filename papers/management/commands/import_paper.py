@@ -1,6 +1,9 @@
 """python manage.py import_paper PATH [--group SLUG] [--user NAME] [--format FMT]
 
 Prints the new paper's id on its last line; exits non-zero with a one-line reason on bad input.
+The import runs here, in the foreground, whatever the file's size (no task queue), with the same
+isolation of binary formats as the web. Progress goes to stderr: a bar on a terminal, otherwise a
+line at every tenth, and nothing with --verbosity 0.
 """
 
 from pathlib import Path
@@ -40,6 +43,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user named {options['user']!r}.")
         group = self._group(options["group"])
+        progress = ProgressReport(self.stderr, quiet=options["verbosity"] == 0)
         try:
             check_upload_size(path.stat().st_size)
             paper = paper_import(
@@ -49,9 +53,12 @@ class Command(BaseCommand):
                 filename=path.name,
                 fmt=options["format"],
                 title=options["title"],
+                progress=progress,
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
+        finally:
+            progress.close()
         counts = (
             f"{paper.sections.count()} sections, {paper.paragraphs.count()} paragraphs, "
             f"{paper.references.count()} references, {paper.citations.count()} citations"
@@ -69,3 +76,37 @@ class Command(BaseCommand):
             slug=DEFAULT_GROUP, defaults={"name": "Library"}
         )
         return group
+
+
+class ProgressReport:
+    """The import's progress on stderr: a bar redrawn in place on a terminal, otherwise (a log,
+    a pipe) one line per tenth reached."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, *, quiet: bool = False):
+        self.stream = stream
+        self.quiet = quiet
+        self.tty = stream.isatty()
+        self.shown = -1
+
+    def __call__(self, fraction: float) -> None:
+        percent = max(0, min(100, int(fraction * 100)))
+        if self.quiet:
+            return
+        if self.tty:
+            if percent != self.shown:
+                filled = self.WIDTH * percent // 100
+                bar = "█" * filled + "·" * (self.WIDTH - filled)
+                self.stream.write(f"\rImporting {bar} {percent:3d}%", ending="")
+                self.stream.flush()
+                self.shown = percent
+        elif percent // 10 * 10 > max(self.shown, 0):
+            self.shown = percent // 10 * 10
+            self.stream.write(f"Importing: {self.shown}%")
+
+    def close(self) -> None:
+        """End the bar's line, so that what follows starts on its own."""
+        if self.tty and self.shown >= 0 and not self.quiet:
+            self.stream.write("")
+            self.shown = -1
