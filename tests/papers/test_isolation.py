@@ -11,6 +11,10 @@ import pytest
 from papers.importing import ImportFailed, parse_document
 from papers.importing.isolation import parse_isolated
 
+# Fork from a process with threads (pytest's, after the browser tests) is what Python 3.12 warns
+# about; the child only parses, and the timeout bounds a child that deadlocks all the same.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+
 PAPER = b"""# A Paper
 
 ## Introduction
