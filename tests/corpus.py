@@ -7,7 +7,7 @@ import re
 FRONT_AND_BACK = {
     "abstract", "author summary", "keywords", "acknowledgements", "acknowledgments", "funding",
     "competing interests", "data availability", "supplementary material", "notes",
-    "references", "appendix", "appendices", "bibliography",
+    "references", "appendix", "appendices", "bibliography", "supporting information",
 }  # fmt: skip
 
 

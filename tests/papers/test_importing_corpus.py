@@ -14,6 +14,7 @@ pytestmark = [requires_corpus, pytest.mark.django_db]
 SUPPORTED = [
     "us-withdrawal-afghanistan.md",
     "docling-pntd.0008301-lymphatic-filariasis-pretas.md",
+    "stencila-plosone-0229075-mirna-renal-carcinoma.docx",
 ]
 
 
