@@ -133,6 +133,18 @@ def test_footnotes_and_endnotes_are_notes_with_their_markers(paper):
     assert refs[0][1].endswith("see the archive.1")
 
 
+def test_a_marker_whose_note_is_missing_is_left_out():
+    document = docx.Document()
+    document.add_paragraph("Reading Together", style="Title")
+    paragraph = document.add_paragraph("A claim with a lost note.")
+    add_note_reference(paragraph, 7)
+    blocks = read_docx(with_notes(save(document), footnotes={1: "Unreferenced."}))
+    assert [(b.kind, b.text, b.marks) for b in blocks] == [
+        ("title", "Reading Together", []),
+        ("paragraph", "A claim with a lost note.", []),
+    ]
+
+
 def test_emphasis_and_links_are_marks(paper):
     intro = next(p for p in paper.paragraphs if p.text.startswith("Groups"))
     found = {(m["type"], intro.text[m["start"] : m["end"]]) for m in intro.marks}
@@ -294,6 +306,12 @@ def test_malformed_xml_is_damaged():
     data = with_part(sample_paper(), "word/document.xml", b"<w:document><w:body>")
     with pytest.raises(ImportFailed, match="not well formed"):
         parse_document(data, filename="broken.docx")
+
+
+def test_a_docx_whose_main_part_has_no_body_is_damaged():
+    empty = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+    with pytest.raises(ImportFailed, match="no document body"):
+        parse_document(with_part(sample_paper(), "word/document.xml", empty), filename="x.docx")
 
 
 def test_a_docx_without_text_has_no_paragraphs():

@@ -68,9 +68,9 @@ def read_docx(data: bytes, progress: Callable[[float], None] | None = None) -> l
         numbering=Numbering(numbering),
         note_formats=_note_formats(document),
     )
-    body = document.element.body
-    reader.read_body(body, external_links(part), progress)
-    reader.read_notes(note_parts(document))
+    reader.find_notes(note_parts(document))  # first, so a marker without its note is left out
+    reader.read_body(document.element.body, external_links(part), progress)
+    reader.read_notes()
     if progress:
         progress(1.0)
     return reader.blocks
@@ -153,6 +153,7 @@ class _Reader:
         self.list_key: tuple[str, int] | None = None  # (numId, list_id) of the list going on
         self.list_count = 0
         self.notes: dict[tuple[str, str], str] = {}  # (kind, id) -> label, in order of reference
+        self.note_bodies: dict[tuple[str, str], tuple] = {}  # (kind, id) -> (element, links)
         self.note_counts = {"footnote": 0, "endnote": 0}
 
     # --- the body ---------------------------------------------------------------------------
@@ -378,6 +379,8 @@ class _Reader:
 
     def _note_ref(self, out: _Text, kind: str, note_id: str, label: str = "") -> None:
         key = (kind, note_id)
+        if key not in self.note_bodies:
+            return
         if key not in self.notes:
             self.note_counts[kind] += 1
             number = format_number(self.note_counts[kind], self.note_formats[kind])
@@ -387,17 +390,16 @@ class _Reader:
 
     # --- notes ------------------------------------------------------------------------------
 
-    def read_notes(self, parts: dict) -> None:
-        """One "footnote" block per note referenced in the text, in order of reference."""
-        by_key = {}
+    def find_notes(self, parts: dict) -> None:
         for kind, (root, links) in parts.items():
             for note in root.iterchildren(w(kind)):
-                if note.get(w("type"), "normal") == "normal":
-                    by_key[(kind, note.get(w("id"), ""))] = (note, links)
+                if note.get(w("type"), "normal") == "normal":  # not the separator lines
+                    self.note_bodies[(kind, note.get(w("id"), ""))] = (note, links)
+
+    def read_notes(self) -> None:
+        """One "footnote" block per note referenced in the text, in order of reference."""
         for (kind, note_id), label in list(self.notes.items()):
-            if (kind, note_id) not in by_key:
-                continue
-            note, self.links = by_key[(kind, note_id)]
+            note, self.links = self.note_bodies[(kind, note_id)]
             text, marks = self._note_text(note)
             if text:
                 ref_id = f"{'fn' if kind == 'footnote' else 'en'}{note_id}"

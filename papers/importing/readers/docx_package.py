@@ -21,6 +21,7 @@ from docx.opc.exceptions import OpcError
 from lxml import etree
 
 from ..document import ImportFailed
+from .docx_styles import W_NS
 
 MAX_ENTRIES = 5000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # unpacked, all parts together
@@ -54,7 +55,7 @@ def open_docx(data: bytes):
     except NotImplementedError:  # a compression method zipfile lacks (e.g. deflate64)
         raise ImportFailed("This DOCX uses a compression method that cannot be read.") from None
     try:
-        return docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(data))
     except KeyError:  # a part the relationships name is missing
         raise ImportFailed("This DOCX is damaged: a part it refers to is missing.") from None
     except etree.XMLSyntaxError:
@@ -66,8 +67,12 @@ def open_docx(data: bytes):
                 "save it as .docx and try again."
             ) from None
         raise ImportFailed(DAMAGED) from None
-    except (OpcError, zipfile.BadZipFile, EOFError, OSError):
+    except (OpcError, zipfile.BadZipFile, EOFError, OSError, AttributeError, TypeError):
+        # AttributeError, TypeError: python-docx meeting XML that is not in the OOXML namespaces
         raise ImportFailed(DAMAGED) from None
+    if document.element.tag != f"{{{W_NS}}}document" or document.element.body is None:
+        raise ImportFailed("This DOCX is damaged: its main part holds no document body.")
+    return document
 
 
 def _check_container(archive: zipfile.ZipFile) -> None:
