@@ -328,3 +328,30 @@ def test_import_saves_a_docx_and_saves_nothing_for_a_bomb():
     with pytest.raises(ValidationError, match="zip bomb"):
         paper_import(group=group, data=zeros_docx(20, level=9), filename="bomb.docx")
     assert Paper.objects.filter(group=group).count() == 1
+
+
+def test_metadata_styles_author_abstract_and_keywords():
+    document = docx.Document()
+    for name in ("Author", "Abstract", "Keywords"):
+        paragraph_style(document, name)
+    document.add_paragraph("On Reading Together", style="Title")
+    document.add_paragraph("Ada Reader, Ben Scholar", style="Author")
+    document.add_paragraph("We argue that groups read better.", style="Abstract")
+    document.add_paragraph("Keywords: reading; argument", style="Keywords")
+    document.add_heading("Introduction", level=1)
+    document.add_paragraph("We read.")
+    paper = parse_document(save(document), filename="meta.docx")
+    assert paper.authors == ["Ada Reader", "Ben Scholar"]
+    assert paper.abstract == "We argue that groups read better."
+    assert paper.keywords == ["reading", "argument"]
+    assert [s.title for s in paper.sections] == ["Introduction"]
+
+
+def test_superscript_digits_stay_superscripts():
+    document = docx.Document()
+    document.add_paragraph("Reading Together", style="Title")
+    paragraph = document.add_paragraph("Groups read more closely")
+    paragraph.add_run("12,14").font.superscript = True
+    paragraph.add_run(".")
+    blocks = read_docx(save(document))
+    assert blocks[-1].text == "Groups read more closely¹²,¹⁴."
