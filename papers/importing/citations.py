@@ -260,7 +260,8 @@ class _ReferenceIndex:
             return self.by_name[key]
         # "Kamran Yousaf": a given name before the surname (not "Qayum and Kate").
         words = key.split()
-        if len(words) == 2 and words[1] in self.by_name:
+        joined = "&" in name or re.search(r"\band\b", name)
+        if len(words) == 2 and not joined and words[1] in self.by_name:
             return self.by_name[words[1]]
         # "(BBC 2017)" for an entry that appeared in "BBC News".
         entries = [

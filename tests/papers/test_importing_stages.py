@@ -322,3 +322,11 @@ def test_figure_and_table_captions_are_captions():
     )
     paper = parse_document(source.encode(), fmt="markdown")
     assert [p.kind for p in paper.paragraphs] == ["body", "caption", "caption", "body"]
+
+
+def test_two_authors_are_not_read_as_given_name_and_surname():
+    refs = "Chen, L. (2014). Other work. Press.\n\nWang, X., & Chen, L. (2014). Joint work. Press."
+    source = f"# T\n\n## Intro\n\nAs found (Wang & Chen, 2014).\n\n## References\n\n{refs}\n"
+    paper = parse_document(source.encode(), fmt="markdown")
+    (citation,) = paper.citations
+    assert paper.references[citation.reference].text.startswith("Wang, X.")
