@@ -22,12 +22,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-# Development server on SQLite (unless DATABASE_URL says otherwise) with the demo data.
+# Development server on SQLite (unless DATABASE_URL says otherwise) with the demo data, and the
+# task worker for background imports beside it (stopped when the server stops), unless
+# MARGINALIA_TASKS_BACKEND=immediate runs tasks in the server itself.
 run: export DJANGO_DEBUG = 1
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
 	@echo "Open http://127.0.0.1:8000/ and sign in as demo / demo-pass-2026"
+	@worker=; if [ "$${MARGINALIA_TASKS_BACKEND:-database}" = database ]; then \
+		$(BIN)/python manage.py db_worker & worker=$$!; \
+	fi; \
+	trap '[ -z "$$worker" ] || { kill $$worker; wait $$worker; } 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The suite on SQLite, or on the PostgreSQL that DATABASE_URL names. Tests run with DEBUG off.
@@ -51,10 +57,10 @@ migrations-check: venv
 # Benchmarks run with DEBUG off (as in production); a throwaway key lets Django start.
 bench: export DJANGO_SECRET_KEY := $(or $(DJANGO_SECRET_KEY),bench-only-insecure-key)
 bench: venv
-	@set -e; found=0; for script in bench/*.py; do \
-		[ -e "$$script" ] || continue; found=1; \
-		echo "== $$script"; $(BIN)/python "$$script"; \
-	done; [ $$found = 1 ] || echo "No benchmarks in bench/ yet."
+	@set -e; for script in bench/*_bench.py; do \
+		module=$$(basename "$$script" .py); \
+		echo "== bench/$$module.py"; $(BIN)/python -m "bench.$$module"; \
+	done
 
 ci:
 	bash .ci/run

@@ -11,6 +11,12 @@ answers.
 
 Targets (issue 2): seed parse < 30 ms; seed parse + save < 150 ms on SQLite; time per MB at
 50 MB within 1.5x of time per MB at 0.5 MB; peak memory < 20x the input size.
+
+Then a row per format (issue 3), parse only, best of three: generated papers (bench/make_*.py)
+of 20 pages (PDF one column, PDF two columns, DOCX, JATS), a 400-page PDF for time per page,
+and each document of the shared corpus. Targets: 20-page PDF < 2 s (one column) and < 4 s (two
+columns), DOCX and JATS < 0.5 s, time per page roughly constant from 20 to 400 pages.
+`--formats-only` runs just these rows.
 """
 
 import argparse
@@ -106,7 +112,15 @@ def measure_save(size: str, repeat: int) -> dict:
 
 def child(mode: str, size: str, repeat: int, env: dict | None = None) -> dict:
     result = subprocess.run(
-        [sys.executable, __file__, f"--{mode}-one", size, "--repeat", str(repeat)],
+        [
+            sys.executable,
+            "-m",
+            "bench.import_bench",
+            f"--{mode}-one",
+            size,
+            "--repeat",
+            str(repeat),
+        ],  # fmt: skip
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -144,6 +158,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="0.5,5,50", help="synthetic sizes in MB")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--formats-only", action="store_true", help="only the per-format rows")
+    parser.add_argument("--formats-one", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--parse-one", help=argparse.SUPPRESS)
     parser.add_argument("--save-one", help=argparse.SUPPRESS)
@@ -154,8 +170,14 @@ def main() -> None:
     if args.save_one:
         print(json.dumps(measure_save(args.save_one, args.repeat or 1)))
         return
+    if args.formats_one:
+        print(json.dumps(measure_format(args.formats_one)))
+        return
     if not SEED.is_file():
         raise SystemExit(f"The seed paper is missing: {SEED}")
+    if args.formats_only:
+        report_formats()
+        return
 
     sizes = ["seed"] + [s.strip() for s in args.sizes.split(",") if s.strip()]
     pg = None if args.no_postgres else postgres_url()
@@ -175,6 +197,64 @@ def main() -> None:
         if pg:
             drop_postgres(pg)
     report_summary(rows)
+    report_formats()
+
+
+# name -> (module in bench/, function, keyword arguments, pages)
+GENERATED = {
+    "pdf-1col-20p": ("make_pdf", "make_pdf", {"pages": 20, "columns": 1}, 20),
+    "pdf-2col-20p": ("make_pdf", "make_pdf", {"pages": 20, "columns": 2}, 20),
+    "pdf-1col-400p": ("make_pdf", "make_pdf", {"pages": 400, "columns": 1}, 400),
+    "docx-20p": ("make_docx", "make_docx", {"pages": 20}, 20),
+    "jats-20p": ("make_jats", "make_jats", {"pages": 20}, 20),
+}
+
+
+def format_source(name: str) -> tuple[bytes, str, int | None]:
+    if name in GENERATED:
+        module, function, kwargs, pages = GENERATED[name]
+        maker = getattr(__import__(f"bench.{module}", fromlist=[function]), function)
+        return maker(**kwargs), "", pages
+    return (SEED.parent / name).read_bytes(), name, None
+
+
+def measure_format(name: str) -> dict:
+    from papers.importing import parse_document
+
+    data, filename, pages = format_source(name)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        paper = parse_document(data, filename=filename)
+        best = min(best, time.perf_counter() - start)
+    return {"name": name, "bytes": len(data), "pages": pages, "parse_s": best,
+            "paragraphs": len(paper.paragraphs), "references": len(paper.references),
+            "citations": len(paper.citations)}  # fmt: skip
+
+
+def report_formats() -> None:
+    print()
+    print("Per format (parse only, best of 3):")
+    names = list(GENERATED) + sorted(
+        p.name for p in SEED.parent.iterdir() if not p.name.endswith((".json", ".md")) and
+        p.suffix in (".pdf", ".docx", ".html", ".xml")
+    ) + sorted(p.name for p in SEED.parent.glob("*.md") if p.name != "README.md")  # fmt: skip
+    per_page = {}
+    for name in names:
+        try:
+            row = child("formats", name, 1)
+        except SystemExit as exc:
+            print(f"  {name:<60} failed: {str(exc).splitlines()[-1]}")
+            continue
+        pages = f"{row['parse_s'] / row['pages'] * 1000:7.1f} ms/page" if row["pages"] else ""
+        if row["pages"]:
+            per_page[name] = row["parse_s"] / row["pages"]
+        print(f"  {name:<60} {row['bytes'] / 1024:8.0f} KB  {row['parse_s'] * 1000:8.1f} ms "
+              f"{pages:>16}  {row['paragraphs']:5} paragraphs {row['references']:4} refs "
+              f"{row['citations']:5} citations", flush=True)  # fmt: skip
+    if "pdf-1col-20p" in per_page and "pdf-1col-400p" in per_page:
+        ratio = per_page["pdf-1col-400p"] / per_page["pdf-1col-20p"]
+        print(f"PDF time per page, 400 vs 20 pages: {ratio:.2f}x (target: roughly constant)")
 
 
 def report_row(row: dict) -> None:
