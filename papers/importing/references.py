@@ -32,6 +32,9 @@ _ANY_YEAR = re.compile(rf"(?<![\d/]){_YEAR}(?![\d])")
 _QUOTED = re.compile(r"“\s*(.+?)\s*[”\"]|\"\s*(.+?)\s*[\"”]|‘\s*(.+?)\s*’(?!\w)|”\s*(.+?)\s*”")
 _INITIALS_FIRST = re.compile(r"^((?:[A-Z]\.\s?)+)([A-Z][\w'’-]+)")
 _INITIALS = re.compile(r"^(?:[A-Z](?:\.|\b)\s*-?){1,4}$")
+_DATED_TITLE = re.compile(rf"(?:\(\s*{_YEAR}\s*\)\.?|(?<=[.,]\s){_YEAR}\.)\s*(?P<title>[^.]+)")
+# "Matthew E. Peters, ..." (given name, initials, surname): the initials do not end the name.
+_GIVEN_INITIALS = re.compile(r"^[A-Z][\w'’-]+\s+(?:[A-Z]\.\s*)+[A-Z][\w'’-]+(?=,|\s+and\s|\.\s|$)")
 
 
 def assemble_references(blocks: list[Block]) -> list[ParsedReference]:
@@ -117,13 +120,17 @@ def parse_reference(text: str, marks: list[dict] | None = None) -> ParsedReferen
             ref.title = body[1:end].strip(' ,.“”"')
         ref.venue = emphasis[0].strip(" ,.") if emphasis else ""
         return ref
+    # "(2016). Title." (APA) or ". 2017. Title." (ACL): the title follows the year; italics
+    # after it are the venue (a journal, the proceedings), not the title.
+    dated = _DATED_TITLE.search(body)
+    first_em = _first_em(marks) - (len(text) - len(body))
+    dated_first = dated is not None and dated.start("title") < first_em
     if quoted and (title_start is None or quoted.start() <= title_start + 2):
         ref.title = next(g for g in quoted.groups() if g is not None).strip(" ,.")
-    elif emphasis:
+    elif emphasis and not dated_first:
         ref.title = emphasis[0].strip(" ,.")
     else:
-        apa = re.search(rf"\(\s*{_YEAR}\s*\)\.?\s*([^.]+)", body)
-        ref.title = apa.group(3).strip() if apa else ""
+        ref.title = dated.group("title").strip() if dated else ""
     venues = [e for e in emphasis if e.strip(" ,.") != ref.title]
     ref.venue = venues[0].strip(" ,.") if venues else ""
     return ref
@@ -168,7 +175,11 @@ def _first_author(segment: str) -> str:
     initials_first = _INITIALS_FIRST.match(segment)
     if initials_first:
         return initials_first.group(2)
-    return re.split(r"\s*[.,(]", segment, maxsplit=1)[0].strip()  # "van Eemeren" stays whole
+    given = _GIVEN_INITIALS.match(segment)
+    if given:
+        return given.group(0)
+    first = re.split(r"\s*[.,(]", segment, maxsplit=1)[0].strip()  # "van Eemeren" stays whole
+    return re.split(r"\s+(?:and|&)\s+", first, maxsplit=1)[0]  # "Luca Weihs and Oren Etzioni"
 
 
 def _authors(segment: str) -> list[str]:
