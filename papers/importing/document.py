@@ -17,6 +17,8 @@ class Block:
 
     kind, what the reader knows the block is:
     - "paragraph": text whose role the later stages decide (body, heading, front matter, ...);
+    - "body": a paragraph the format places in the paper's body (a JATS `p` inside `body`), so
+      never front matter even before the first heading;
     - "heading" (with `level`), "list_item" (`list_id`, `ordered`, `label`), "quote", "code",
       "table", "caption", "footnote" (`label`, `ref_id` to match its markers);
     - metadata a structured format states outright: "title", "authors" (`data["names"]`),

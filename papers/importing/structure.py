@@ -148,6 +148,8 @@ def _front_matter(blocks: list[Block], start: int, paper: ParsedPaper) -> int:
 def _first_body_heading(blocks: list[Block], start: int) -> int:
     for i in range(start, len(blocks)):
         block = blocks[i]
+        if block.kind == "body":
+            return i  # the reader knows the body starts here (JATS, HTML)
         if block.kind == "heading" and heading_name(block.text) not in FRONT_HEADINGS:
             return i
     # No headings: the front matter is whatever stands before the first long paragraph.
