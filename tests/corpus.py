@@ -8,6 +8,7 @@ FRONT_AND_BACK = {
     "abstract", "author summary", "keywords", "acknowledgements", "acknowledgments", "funding",
     "competing interests", "data availability", "supplementary material", "notes",
     "references", "appendix", "appendices", "bibliography", "supporting information",
+    "code availability",
 }  # fmt: skip
 
 

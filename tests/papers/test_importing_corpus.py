@@ -15,6 +15,8 @@ SUPPORTED = [
     "us-withdrawal-afghanistan.md",
     "docling-pntd.0008301-lymphatic-filariasis-pretas.md",
     "stencila-plosone-0229075-mirna-renal-carcinoma.docx",
+    "stencila-elife-30274-replication-c-myc.html",
+    "ijm-00202-gendered-income-tax-uruguay.jats.xml",
 ]
 
 
