@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    *([] if django.VERSION >= (6, 0) else ["django_tasks"]),  # the backport on Django 5.2
     "django_tasks_db",
     "papers",
     "annotations",
@@ -159,7 +161,9 @@ MARGINALIA_IMPORT_MEMORY_MB = envint("MARGINALIA_IMPORT_MEMORY_MB", 2048)
 # tests' default, and a way to develop without a worker).
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
-    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend"
+    if django.VERSION >= (6, 0)
+    else "django_tasks.backends.immediate.ImmediateBackend",
 }
 MARGINALIA_TASKS_BACKEND = os.environ.get(
     "MARGINALIA_TASKS_BACKEND", "immediate" if TESTING else "database"

@@ -1,7 +1,10 @@
 """Background tasks (django.tasks), run by `manage.py db_worker` with the database backend or
 at once with the immediate one (MARGINALIA_TASKS_BACKEND). Thin: each calls one function."""
 
-from django.tasks import task
+try:
+    from django.tasks import task
+except ImportError:  # Django 5.2 (the Python 3.11 fallback): the django-tasks backport
+    from django_tasks import task
 
 from .importer import paper_import_run
 
