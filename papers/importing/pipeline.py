@@ -36,13 +36,13 @@ def parse_document(
 ) -> ParsedPaper:
     """Bytes to a ParsedPaper, or ImportFailed with a one-line reason.
 
-    `progress`, when given, is called with the fraction done, rising from 0.0 to 0.95.
+    `progress`, when given, is called with the fraction done each time it grows, up to 0.95.
     """
+    progress = _scaled(progress, 0.0, 1.0)  # only forward, whatever a reader reports
     report = progress or _ignore
     if not data or not data.strip():
         raise ImportFailed("The file is empty.")
     fmt = detect_format(data, filename, fmt)
-    report(0.0)
     blocks = read_blocks(data, fmt, progress=_scaled(progress, 0.0, READ_SHARE))
     report(READ_SHARE)
     blocks = cleanup(blocks)

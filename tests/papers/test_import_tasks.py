@@ -6,6 +6,7 @@ runs when its transaction's on-commit callbacks do."""
 import hashlib
 import io
 from functools import partial
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +16,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from papers import importer
+from papers.importing import parse_document, pipeline
 from papers.importing.isolation import parse_isolated
+from papers.importing.readers import markup
 from papers.models import Paper, Section
 from papers.services import imports_in_background, paper_delete, paper_import_start
 from tests.conftest import make_group
@@ -192,6 +195,29 @@ def test_progress_is_written_forward_as_the_import_goes(
     assert written == [70, 75, 85, 95]  # reading, cleanup, structure, citations; 100 on save
     paper.refresh_from_db()
     assert paper.progress == 100
+
+
+def test_a_reader_that_reports_progress_has_the_first_70_percent(monkeypatch):
+    def read_markdown(text, *, progress=None):
+        for fraction in (0.5, 0.25, 1.0):  # a step back is not passed on
+            progress(fraction)
+        return markup.read_markdown(text)
+
+    monkeypatch.setattr(
+        pipeline, "import_module", lambda name: SimpleNamespace(read_markdown=read_markdown)
+    )
+    seen = []
+    parse_document(BIG_MARKDOWN, filename="paper.md", progress=seen.append)
+    assert seen == pytest.approx([0.35, 0.7, 0.75, 0.85, 0.95])
+
+
+def test_a_reader_without_a_progress_keyword_is_called_as_before(monkeypatch):
+    monkeypatch.setattr(
+        pipeline, "import_module", lambda name: SimpleNamespace(read_markdown=markup.read_markdown)
+    )
+    seen = []
+    parse_document(BIG_MARKDOWN, filename="paper.md", progress=seen.append)
+    assert seen == [0.7, 0.75, 0.85, 0.95]
 
 
 def test_progress_is_written_at_most_every_half_second(group):
@@ -377,7 +403,7 @@ def test_command_draws_a_bar_on_a_terminal(big_file, db):
     out, err = io.StringIO(), Terminal()
     call_command("import_paper", str(big_file), stdout=out, stderr=err)
     text = err.getvalue()
-    assert "\rImporting " in text and text.count("\r") == 6  # 0, 70, 75, 85, 95, 100
+    assert "\rImporting " in text and text.count("\r") == 5  # 70, 75, 85, 95, 100
     assert "█" * 30 + " 100%\n" in text
     assert out.getvalue().strip() == str(Paper.objects.get().pk)
 
