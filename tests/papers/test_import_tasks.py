@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from papers import importer
+from papers import importer, services
 from papers.importing import parse_document, pipeline
 from papers.importing.isolation import parse_isolated
 from papers.importing.readers import markup
@@ -253,6 +253,35 @@ def test_a_paper_deleted_while_queued_is_not_brought_back(
     for callback in callbacks:
         callback()
     assert not Paper.objects.exists() and not Section.objects.exists()
+
+
+def test_an_import_that_cannot_be_queued_is_marked_failed(
+    group, member, django_capture_on_commit_callbacks, monkeypatch
+):
+    def enqueue(*args):
+        raise ConnectionError("the queue is down")
+
+    monkeypatch.setattr(services, "import_paper_task", SimpleNamespace(enqueue=enqueue))
+    with django_capture_on_commit_callbacks(execute=True):
+        paper = start(group, member)
+    paper.refresh_from_db()
+    assert paper.status == Paper.Status.FAILED
+    assert paper.error == "The import could not be queued; please upload it again."
+
+
+def test_the_stored_upload_goes_with_the_last_paper_that_uses_it(
+    group, member, django_capture_on_commit_callbacks
+):
+    first = start(group, member, data=SMALL_MARKDOWN)
+    second = start(group, member, data=SMALL_MARKDOWN, filename="again.md")
+    assert first.source_file.name == second.source_file.name
+    storage = first.source_file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        paper_delete(paper=first)
+    assert storage.exists(second.source_file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        paper_delete(paper=second)
+    assert not storage.exists(second.source_file.name)
 
 
 # The API
