@@ -204,9 +204,17 @@ def test_the_largest_article_is_read_and_paragraphs_before_a_heading_are_body():
     ]
 
 
-def test_deep_nesting_is_refused_with_a_clear_message():
-    html = "<html><body>" + "<div>" * 300 + "deep" + "</div>" * 300 + "</body></html>"
-    with pytest.raises(ImportFailed, match="nested too deeply"):
+@pytest.mark.parametrize(
+    ("html", "message"),
+    [
+        ("<html><body>" + "<div>" * 300 + "deep" + "</div>" * 300 + "</body></html>", "deeply"),
+        ("<html><body><p>" + "word " * 2_200_000 + "</p></body></html>", "too large"),
+    ],
+    ids=["deep", "huge-text"],
+)
+def test_libxml2_limits_are_refused_with_a_clear_message(html, message):
+    """libxml2 stops at them silently; the rest of the page would be lost without a word."""
+    with pytest.raises(ImportFailed, match=message):
         read_html(html.encode())
 
 

@@ -38,8 +38,9 @@ def read_html(data: bytes, progress: Callable[[float], None] | None = None) -> l
     report = progress or (lambda fraction: None)
     doc = _parse(decode_html(data))
     report(0.3)
-    root = _article_root(doc)
-    head, skip = metadata_blocks(doc, root)
+    items = _Items(doc)
+    root = _article_root(doc, items)
+    head, skip = metadata_blocks(doc, root, items)
     targets, link_texts = _link_targets(root)
     walker = BodyWalker(
         targets=targets,
@@ -104,6 +105,8 @@ def _parse(text: str):
                 raise ImportFailed(
                     "This HTML is nested too deeply (over 256 levels) to be read safely."
                 )
+            if "XML_PARSE_HUGE" in error.message:  # one text run over 10 MB
+                raise ImportFailed("This HTML has a part too large to be read safely.")
             raise ImportFailed(
                 f"This HTML could not be read to its end (line {error.line}): "
                 f"{error.message.strip()}"
@@ -113,16 +116,16 @@ def _parse(text: str):
     return doc
 
 
-def _article_root(doc):
-    for el in doc.iter():
-        if isinstance(el.tag, str) and "articleBody" in (el.get("itemprop") or "").split():
-            return el
+def _article_root(doc, items: "_Items"):
+    body = items.by_prop.get("articleBody")
+    if body:
+        return body[0]
     articles = [a for a in doc.iter("article") if next(a.iterancestors("article"), None) is None]
     if articles:
         return max(articles, key=lambda a: sum(len(t) for t in a.itertext()))
-    for el in doc.iter("main", "div", "section"):
-        if el.tag == "main" or el.get("role") == "main":
-            return el
+    main = doc.xpath("//main | //*[@role='main']")
+    if main:
+        return main[0]
     body = doc.find("body")
     return body if body is not None else doc
 
@@ -151,18 +154,25 @@ def _metas(doc) -> dict[str, list[str]]:
     return found
 
 
-_NOT_IN_CITATION = (
-    "[not(ancestor::*[contains(concat(' ', normalize-space(@itemprop), ' '), ' citation ')])]"
-)
+class _Items:
+    """The page's microdata properties, indexed in one pass (an XPath scan, in C)."""
+
+    def __init__(self, doc):
+        self.by_prop: dict[str, list] = defaultdict(list)
+        for el in doc.xpath("//*[@itemprop]"):
+            for prop in el.get("itemprop").split():
+                self.by_prop[prop].append(el)
+        self.citations = set(self.by_prop.get("citation", ()))
+
+    def outside_citations(self, prop: str) -> list:
+        """Elements with property `prop` that are not inside a reference entry."""
+        return [el for el in self.by_prop.get(prop, ()) if not self.in_citation(el)]
+
+    def in_citation(self, el) -> bool:
+        return bool(self.citations) and any(a in self.citations for a in el.iterancestors())
 
 
-def _items(doc, prop: str) -> list:
-    """Elements with microdata property `prop` that are not inside a reference entry."""
-    query = f"//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' {prop} ')]"
-    return doc.xpath(query + _NOT_IN_CITATION)
-
-
-def metadata_blocks(doc, root) -> tuple[list[Block], set]:
+def metadata_blocks(doc, root, items: _Items) -> tuple[list[Block], set]:
     """Title, authors, keywords and affiliations; and the elements they came from, which the
     body walk then skips."""
     metas = _metas(doc)
@@ -170,7 +180,7 @@ def metadata_blocks(doc, root) -> tuple[list[Block], set]:
     skip: set = set()
 
     title = (metas.get("citation_title") or metas.get("dc.title") or [""])[0]
-    headline = next(iter(_items(doc, "headline")), None)
+    headline = next(iter(items.outside_citations("headline")), None)
     h1 = next(root.iter("h1"), None)
     if h1 is None and root is not doc:
         h1 = next(doc.iter("h1"), None)
@@ -188,7 +198,8 @@ def metadata_blocks(doc, root) -> tuple[list[Block], set]:
     if title:
         blocks.append(Block(text=title, kind="title", explicit=True))
 
-    names = metas.get("citation_author") or [person(el)[0] for el in _items(doc, "author")]
+    authors = items.outside_citations("author")
+    names = metas.get("citation_author") or [person(el)[0] for el in authors]
     names = names or metas.get("dc.creator") or metas.get("author") or []
     names = list(dict.fromkeys(n for n in names if n))
     if names:
@@ -196,15 +207,16 @@ def metadata_blocks(doc, root) -> tuple[list[Block], set]:
 
     keywords = [k for text in metas.get("citation_keywords", []) for k in re.split(r"[;,]", text)]
     if not keywords:
-        for el in _items(doc, "keywords"):
+        for el in items.outside_citations("keywords"):
             keywords += re.split(r"\s*[;,]\s*", value(el)) if el.tag != "meta" else []
     keywords = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
     if keywords:
         blocks.append(Block(text=", ".join(keywords), kind="keywords", data={"keywords": keywords}))
 
     affiliations = []
-    for container in doc.xpath("//*[@data-itemprop='affiliations']" + _NOT_IN_CITATION):
-        if container.getparent() is not None and "author" in all_props(container.getparent()):
+    for container in doc.xpath("//*[@data-itemprop='affiliations']"):
+        parent = container.getparent()
+        if parent is not None and "author" in all_props(parent) or items.in_citation(container):
             continue  # an author's own list of links to the affiliations
         for item in container:
             if isinstance(item.tag, str):

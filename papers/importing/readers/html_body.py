@@ -350,10 +350,8 @@ class BodyWalker:
         for child in el:
             if child.tag == "caption":
                 self._leaf(child, "caption", depth + 1)
-        rows = [
-            tr for tr in el.iter("tr") if tr.getparent() is el or tr.getparent().getparent() is el
-        ]
-        if any(True for tr in rows for _ in tr.iter(*HEADINGS)):
+        rows = el.xpath("tr | thead/tr | tbody/tr | tfoot/tr")  # not a nested table's rows
+        if any(_outside_caption(heading, el) for heading in el.iter(*HEADINGS)):
             # A layout table (the page laid out in cells): read the cells as containers.
             for tr in rows:
                 for cell in tr:
@@ -438,6 +436,15 @@ class BodyWalker:
             run.close(mark)
         if block:
             run.boundary()
+
+
+def _outside_caption(heading, table) -> bool:
+    for ancestor in heading.iterancestors():
+        if ancestor is table:
+            return True
+        if ancestor.tag == "caption":
+            return False
+    return True
 
 
 def _int(text: str | None, default: int) -> int:
