@@ -230,6 +230,19 @@ def test_malformed_xml_gets_a_clear_message(data):
         parse_document(data, filename="broken.xml")
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<article><body>" + b"<sec>" * 300 + b"</sec>" * 300 + b"</body></article>", "deeply"),
+        (b"<article><body><p>" + b"word " * 2_200_000 + b"</p></body></article>", "too large"),
+    ],
+    ids=["deep", "huge-text"],
+)
+def test_libxml2_limits_answer_with_a_message(data, message):
+    with pytest.raises(ImportFailed, match=message):
+        read_jats(data)
+
+
 def test_xml_that_is_not_jats_is_refused():
     with pytest.raises(ImportFailed, match="XML that is not JATS"):
         parse_document(b'<?xml version="1.0"?><rss><channel/></rss>', filename="feed.xml")

@@ -72,6 +72,12 @@ def parse_jats(data: bytes):
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         message = re.sub(r",? line \d+, column \d+$", "", exc.msg or "malformed")
+        if "Excessive depth" in message:
+            raise ImportFailed(
+                "This XML is nested too deeply (over 256 levels) to be read safely."
+            ) from None
+        if "XML_PARSE_HUGE" in message:  # one text or name over libxml2's 10 MB limit
+            raise ImportFailed("This XML has a part too large to be read safely.") from None
         raise ImportFailed(
             f"This XML is not well-formed (line {exc.lineno}): {message}. Is the file complete?"
         ) from None
