@@ -209,9 +209,14 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
+# The task loggers get the console handler of their own, so that `db_worker`, which raises their
+# level to INFO, uses it instead of adding a second one (every line twice).
+TASK_LOGGER = {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.tasks": {**TASK_LOGGER}, "django_tasks_db": {**TASK_LOGGER}},
 }
