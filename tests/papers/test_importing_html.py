@@ -218,6 +218,12 @@ def test_libxml2_limits_are_refused_with_a_clear_message(html, message):
         read_html(html.encode())
 
 
+def test_it_reports_its_progress():
+    seen: list[float] = []
+    read_html(PAGE.encode(), progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) > 3
+
+
 def test_a_page_without_text_has_no_paragraphs():
     with pytest.raises(ImportFailed, match="No paragraphs found"):
         parse_document(b"<html><body><nav>Only a menu</nav><script>x()</script></body></html>")

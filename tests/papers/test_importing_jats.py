@@ -183,6 +183,12 @@ def test_citations_link_exactly_through_the_pipeline():
     ]  # fmt: skip
 
 
+def test_it_reports_its_progress():
+    seen: list[float] = []
+    read_jats(ARTICLE.encode(), progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) > 3
+
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE article [
  <!ENTITY lol "lol">
