@@ -23,6 +23,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from ..document import Block, ImportFailed
+from ..textrules import norm_key
 from .flatten import InlineText, widen_year_citations
 from .html_body import BodyWalker, all_props
 from .microdata import organisation, person, value
@@ -187,10 +188,10 @@ def metadata_blocks(doc, root, items: _Items) -> tuple[list[Block], set]:
     for el in (headline, h1):
         if el is None:
             continue
-        text, marks = _inline_text(el)
+        text = _inline_text(el)[0]
         if not title:
             title = text
-        if text == title:
+        if norm_key(text) == norm_key(title):  # the title shown: not a heading as well
             skip.add(el)
     page_title = next(doc.iter("title"), None)
     if not title and page_title is not None:
@@ -208,7 +209,7 @@ def metadata_blocks(doc, root, items: _Items) -> tuple[list[Block], set]:
     keywords = [k for text in metas.get("citation_keywords", []) for k in re.split(r"[;,]", text)]
     if not keywords:
         for el in items.outside_citations("keywords"):
-            keywords += re.split(r"\s*[;,]\s*", value(el)) if el.tag != "meta" else []
+            keywords += re.split(r"\s*[;,]\s*", value(el))
     keywords = list(dict.fromkeys(k.strip() for k in keywords if k.strip()))
     if keywords:
         blocks.append(Block(text=", ".join(keywords), kind="keywords", data={"keywords": keywords}))
