@@ -3,7 +3,8 @@
 - page numbers and running headers/footers are dropped;
 - a paragraph broken by a page break is joined again: a body block that ends without closing
   punctuation continues in the next body block, even when that block starts with a capital
-  letter, and even across a dropped running header or a footnote that sat at the page's foot.
+  letter, and even across a dropped running header, a footnote that sat at the page's foot or
+  a caption.
 
 Joining stops at the reference list, whose entries are assembled by the structure stage with
 rules of their own. Explicit paragraphs (a DOCX paragraph: the format states its bounds) are
@@ -83,10 +84,12 @@ def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
         if in_references:
             out.append(block)
             continue
-        if block.kind == "footnote" or (
+        if block.kind in ("footnote", "caption") or (
             block.kind == "paragraph" and leading_superscript(block.text)
         ):
-            out.append(block)  # a footnote at the foot of a page: the paragraph goes on after it
+            # A footnote at the foot of a page, or a figure's caption set where the figure
+            # floated to (inside a sentence, in reading order): the paragraph goes on after it.
+            out.append(block)
             continue
         if block.kind != "paragraph" or block.explicit:
             open_block = None
