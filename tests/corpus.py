@@ -6,7 +6,8 @@ import re
 
 FRONT_AND_BACK = {
     "abstract", "author summary", "keywords", "acknowledgements", "acknowledgments", "funding",
-    "competing interests", "data availability", "supplementary material", "notes",
+    "competing interests", "data availability", "supplementary material",
+    "supplementary materials", "notes",
     "references", "appendix", "appendices", "bibliography", "supporting information",
     "code availability",
 }  # fmt: skip
