@@ -1,0 +1,225 @@
+"""PDF reader: bytes to blocks with the structure the page layout shows.
+
+    extract (PDFium: characters, lines, fonts) -> layout (body size, furniture, columns)
+    -> blocks (paragraphs, headings, captions, tables, footnotes per column)
+    -> this module (title and authors, heading levels, paragraphs joined across columns and
+       pages, hyphens repaired, footnote markers linked)
+
+Why pypdfium2 and not pdfminer.six/pdfplumber: measured on the corpus it is six times faster
+(see docs/importing.md, "PDF"), its per-character boxes, font sizes and weights are all we need,
+and it keeps inter-word spaces where pdfplumber's defaults lose them.
+"""
+
+from collections.abc import Callable
+
+from ...document import Block, ImportFailed
+from ...textrules import (
+    BACK_HEADINGS,
+    FRONT_HEADINGS,
+    NOTE_HEADINGS,
+    REFERENCE_HEADINGS,
+    heading_name,
+    is_closed,
+    starts_lowercase,
+)
+from .blocks import BULLET, PBlock, heading_style, region_blocks
+from .extract import PDFIUM_LOCK, Page, open_pdf, page_lines
+from .front import find_title, names
+from .layout import measure, regions, split_furniture
+from .words import Vocabulary, append, join_rows
+
+__all__ = ["read_pdf"]
+
+_NAMED = FRONT_HEADINGS | REFERENCE_HEADINGS | BACK_HEADINGS | NOTE_HEADINGS
+_FLOATS = ("caption", "table", "footnote")
+
+
+def read_pdf(data: bytes, progress: Callable[[float], None] | None = None) -> list[Block]:
+    pages, title = _extract(data, progress)
+    stats = measure(pages)
+    margin_front = split_furniture(pages, stats)
+    blocks = [
+        block
+        for page in pages
+        for region in regions(page, stats)
+        for block in region_blocks(region, stats)
+    ]
+    vocabulary = Vocabulary()
+    for block in blocks:
+        vocabulary.add(block.rows)
+    front, body = _front(blocks, margin_front, vocabulary, title)
+    return front + _flow(body, vocabulary)
+
+
+def _extract(data: bytes, progress) -> tuple[list[Page], str]:
+    with PDFIUM_LOCK:
+        document = open_pdf(data)
+        try:
+            count = len(document)
+            pages = []
+            for index in range(count):
+                pages.append(page_lines(document, index))
+                if progress is not None:
+                    progress((index + 1) / count)
+            title = (document.get_metadata_value("Title") or "").strip()
+        finally:
+            document.close()
+    letters = sum(ch.isalpha() for page in pages for line in page.lines for ch in line.text)
+    if letters < 20 * len(pages):
+        raise ImportFailed("This PDF has no text layer; OCR is not supported.")
+    return pages, title
+
+
+def _front(
+    blocks: list[PBlock], margin_lines, vocabulary: Vocabulary, fallback_title: str
+) -> tuple[list[Block], list[PBlock]]:
+    """Title, authors and other front matter from page 1; the remaining blocks."""
+    first_page = [b for b in blocks if b.rows[0].page == 1 and b.kind != "footnote"]
+    index = find_title(first_page)
+    out: list[Block] = []
+    consumed: set[int] = set()
+    if index is None:
+        if fallback_title:
+            out.append(Block(fallback_title, kind="title"))
+        return out + _margin_blocks(margin_lines, vocabulary), blocks
+    title = first_page[index]
+    out.append(Block(join_rows(title.rows, vocabulary)[0], kind="title", page=1))
+    consumed.add(id(title))
+    authors: list[str] = []
+    notes: list[Block] = [
+        Block(join_rows(b.rows, vocabulary)[0], kind="front_matter", page=1)
+        for b in first_page[:index]
+    ]
+    consumed.update(id(b) for b in first_page[:index])
+    later_styles = {heading_style(b) for b in blocks if b.kind == "heading" and b.rows[0].page > 1}
+    for block in first_page[index + 1 :]:
+        if _ends_front(block, later_styles):
+            break
+        consumed.add(id(block))
+        rest = []
+        for row in block.rows:
+            found = names(row)
+            if found:
+                authors += found
+            else:
+                rest.append(row)
+        if rest:
+            notes.append(Block(join_rows(rest, vocabulary)[0], kind="front_matter", page=1))
+    if authors:
+        out.append(Block(", ".join(authors), kind="authors", page=1, data={"names": authors}))
+    out += notes + _margin_blocks(margin_lines, vocabulary)
+    return out, [b for b in blocks if id(b) not in consumed]
+
+
+def _ends_front(block: PBlock, later_styles: set) -> bool:
+    """The front matter ends at the abstract, the first section heading or running text.
+
+    E-mail addresses and affiliations set larger than the body look like headings; a heading
+    that counts is named ("Abstract", "Introduction"), numbered, or styled like headings on the
+    later pages."""
+    if block.kind == "heading":
+        name = heading_name(block.text)
+        return (
+            name in _NAMED
+            or name in ("introduction", "keywords", "key words")
+            or block.text[:1].isdigit()
+            or heading_style(block) in later_styles
+        )
+    if block.kind != "paragraph":
+        return True
+    named = sum(bool(names(row)) for row in block.rows)
+    return len(block.rows) >= 3 and len(block.text) > 200 and named * 2 < len(block.rows)
+
+
+def _margin_blocks(lines, vocabulary: Vocabulary) -> list[Block]:
+    """Page 1's margins (journal, DOI, licence), lines close together as one block."""
+    groups: list[list] = []
+    for line in sorted(lines, key=lambda line: -line.y):
+        if groups and groups[-1][-1].y - line.y < 1.6 * line.size:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return [Block(join_rows(g, vocabulary)[0], kind="front_matter", page=1) for g in groups]
+
+
+def _flow(blocks: list[PBlock], vocabulary: Vocabulary) -> list[Block]:
+    levels = _heading_levels(blocks)
+    labels = {b.label for b in blocks if b.kind == "footnote" and b.label}
+    out: list[Block] = []
+    open_block: Block | None = None  # a paragraph still waiting for the end of its sentence
+    floats_since = False
+    in_references = False
+    list_id = 0
+    for pb in blocks:
+        text, marks = join_rows(pb.rows, vocabulary)
+        page = pb.rows[0].page
+        if pb.kind in _FLOATS:
+            out.append(_float(pb, text, marks, page))
+            floats_since = open_block is not None
+            continue
+        # A raised number that no footnote answers is an exponent, not a marker.
+        marks = [m for m in marks if m["type"] != "footnote_ref" or m["target"] in labels]
+        if (
+            pb.kind == "paragraph"
+            and open_block is not None
+            and _continues(pb, text, in_references, floats_since)
+        ):
+            open_block.text, open_block.marks = append(
+                open_block.text, open_block.marks, text, marks, vocabulary
+            )
+        elif pb.kind == "heading":
+            in_references = heading_name(text) in REFERENCE_HEADINGS
+            level = levels.get(heading_style(pb), 1)
+            out.append(Block(text, kind="heading", level=level, explicit=True, page=page))
+            open_block = None
+        elif pb.kind == "list_item":
+            if not out or out[-1].kind != "list_item":
+                list_id += 1
+            item = BULLET.sub("", text, count=1)
+            shift = len(text) - len(item)
+            marks = [{**m, "start": m["start"] - shift, "end": m["end"] - shift} for m in marks]
+            out.append(Block(item, kind="list_item", list_id=list_id, marks=marks, page=page))
+            open_block = out[-1]
+        else:
+            out.append(Block(text, marks=marks, page=page))
+            open_block = out[-1]
+        floats_since = False
+        if open_block is not None and is_closed(open_block.text):
+            open_block = None
+    return out
+
+
+def _continues(pb: PBlock, text: str, in_references: bool, floats_since: bool) -> bool:
+    """Does this block carry on the open paragraph before it? Only across a column or page
+    break, or a float set in the middle of the text; and only when it does not start a
+    paragraph of its own (an indent), or, in a reference list, an entry of its own (at the
+    edge)."""
+    if not (pb.first_in_region or floats_since):
+        return False
+    if in_references:
+        return pb.indented or starts_lowercase(text)
+    return not pb.indented or starts_lowercase(text)
+
+
+def _float(pb: PBlock, text: str, marks: list[dict], page: int) -> Block:
+    if pb.kind == "footnote":
+        label = pb.label
+        if text.startswith(label):
+            text = text[len(label) :].lstrip()
+        return Block(text, kind="footnote", label=label, page=page)
+    if pb.kind == "table":
+        return Block("\n".join(row.text for row in pb.rows), kind="table", page=page)
+    return Block(text, kind="caption", page=page)
+
+
+def _heading_levels(blocks: list[PBlock]) -> dict[tuple, int]:
+    """Heading levels from type: the most prominent style is level 1. Named headings (Abstract,
+    References, ...) do not take part: they are handled by name and may have a style of their
+    own."""
+    styles = {
+        heading_style(b)
+        for b in blocks
+        if b.kind == "heading" and heading_name(b.text) not in _NAMED
+    }
+    ranked = sorted(styles, reverse=True)
+    return {style: min(i + 1, 6) for i, style in enumerate(ranked)}
