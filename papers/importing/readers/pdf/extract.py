@@ -205,10 +205,10 @@ def _lines(chars: list[Char], page: int) -> list[Line]:
             # A line that began with a raised, smaller marker ("¹Due to space ..."): the marker
             # was a superscript and this character carries the baseline.
             lead = (
-                base is current[0]
-                and all(c.size < 0.9 * char.size for c in current)
-                and 0 < -dy < 0.6 * char.size
+                0 < -dy < 0.6 * char.size
                 and -char.size < gap < 0.6 * char.size
+                and base is current[0]
+                and all(c.size < 0.9 * char.size for c in current)
             )
             if lead:
                 for c in current:
@@ -243,7 +243,7 @@ def _line(chars: list[Char], page: int) -> Line:
     parts: list[str] = []
     length = 0
     supers: list[tuple[int, int]] = []  # raised runs: footnote markers, affiliation marks
-    styled: list[tuple[int, int, str]] = []
+    runs: dict[str, list[list[int]]] = {"em": [], "strong": []}  # [start, end] in the text
     wide = 0
     previous = None
     for c in chars:
@@ -253,17 +253,18 @@ def _line(chars: list[Char], page: int) -> Line:
             wide += c.x0 - previous.x1 > 1.2 * size  # wider than any word space: a table cell
         if c.script == 1:
             _extend(supers, length, len(c.text))
-        for on, style in ((c.italic, "em"), (c.bold, "strong")):
-            if on and not c.script:
-                runs = [r for r in styled if r[2] == style]
+        elif c.italic or c.bold:
+            for style in ("em",) * c.italic + ("strong",) * c.bold:
+                spans = runs[style]
                 # A run goes on over the space between two words in the same style.
-                if runs and runs[-1][1] >= length - 1 and previous is not None:
-                    styled[styled.index(runs[-1])] = (runs[-1][0], length + len(c.text), style)
+                if spans and spans[-1][1] >= length - 1:
+                    spans[-1][1] = length + len(c.text)
                 else:
-                    styled.append((length, length + len(c.text), style))
+                    spans.append([length, length + len(c.text)])
         parts.append(c.text)
         length += len(c.text)
         previous = c
+    styled = [(a, b, style) for style, spans in runs.items() for a, b in spans]
     return Line(
         chars=chars,
         page=page,

@@ -33,7 +33,7 @@ class Vocabulary:
             tokens = list(_TOKEN.finditer(text))
             if carry and tokens and tokens[0].start() == 0:
                 tokens = tokens[1:]
-            carry = bool(_BROKEN.search(text))
+            carry = text.endswith("-") and bool(_BROKEN.search(text[-40:]))
             if carry and tokens and tokens[-1].end() == len(text) - 1:
                 tokens = tokens[:-1]
             for token in tokens:
@@ -73,7 +73,7 @@ def glue(before: str, after: str, vocabulary: Vocabulary) -> tuple[str, str]:
     if _URL_END.match(last) and (before[-1] in "/.-_~#?=&:" or after.startswith("/")):
         if not after[:1].isupper():
             return before, ""  # a URL broken over two lines
-    broken = _BROKEN.search(before)
+    broken = _BROKEN.search(before[-40:]) if before.endswith("-") else None
     if broken:
         right = _TOKEN.match(after)
         if right is None:
