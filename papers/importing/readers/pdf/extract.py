@@ -103,7 +103,10 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
 
 
 def page_lines(document: pdfium.PdfDocument, index: int) -> Page:
-    page = document[index]
+    try:
+        page = document[index]
+    except pdfium.PdfiumError:
+        raise ImportFailed(f"This PDF is damaged: page {index + 1} cannot be read.") from None
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
