@@ -160,6 +160,33 @@ def test_a_generated_paper_reads_cleanly(columns):
     assert notes == [str(n) for n in range(1, len(notes) + 1)]
 
 
+def test_a_floated_table_is_one_block_and_the_sentence_goes_on_after_it():
+    paper = parse_document(make_pdf(pages=4, columns=2), fmt="pdf")
+    tables = [p.text for p in paper.paragraphs if p.kind == "table"]
+    assert tables and tables[0].split("\n")[0] == "Group Papers Notes Claims"
+    assert all(len(t.split("\n")) == 5 for t in tables)  # a header row and four rows
+    assert not any(p.kind == "body" and p.text[:1].islower() for p in paper.paragraphs)
+
+
+def test_a_line_that_starts_like_a_caption_or_with_a_dash_stays_in_its_paragraph():
+    w = Writer(1)
+    w.title_block("Lines That Start Oddly", "Ada Reader", "University of Somewhere")
+    w.heading("1 Results", 1)
+    w.paragraph(
+        lines=[
+            w.line_ending("as shown in", FILLER, start="The counts differ,"),
+            w.line_ending("for the result", FILLER, start="Table 2. The differences hold"),
+            w.line_ending("one", FILLER, start="– which we expected – holds for every"),
+            "group we observed.",
+        ]
+    )
+    paper = parse_document(w.finish(), fmt="pdf")
+    body = [p for p in paper.paragraphs if p.kind == "body"]
+    assert len(body) == 1 and body[0].text.endswith("group we observed.")
+    assert "as shown in Table 2. The differences" in body[0].text
+    assert not [p for p in paper.paragraphs if p.kind in ("caption", "list_item")]
+
+
 def test_progress_is_reported_after_each_page():
     seen: list[float] = []
     read_pdf(make_pdf(pages=3, columns=1), progress=seen.append)

@@ -9,7 +9,7 @@ marker; headings are short blocks set larger or bold throughout; captions start 
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ...textrules import is_closed
 from .extract import Line
@@ -17,7 +17,8 @@ from .layout import Region, Stats
 
 CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.|Chart|Scheme|Listing|Exhibit)\s*"
                      r"[A-Z]?\d+(?:\.\d+)?[a-z]?\s*[:.|—–]", re.IGNORECASE)  # fmt: skip
-BULLET = re.compile(r"^[•◦▪▫‣∙·●○■□➢►✓–-]\s")
+# Not dashes: a justified line may well start with "– which", inside a paragraph.
+BULLET = re.compile(r"^[•◦▪▫‣∙●○■□➢►✓]\s")
 _MARKER = re.compile(r"^[*†‡§¶\w]{1,3}$")
 
 
@@ -28,7 +29,6 @@ class PBlock:
     kind: str = "paragraph"  # paragraph, heading, caption, table, list_item, footnote, figure
     label: str = ""  # a footnote's marker
     first_in_region: bool = False
-    meta: dict = field(default_factory=dict)
 
     @property
     def size(self) -> float:
@@ -44,7 +44,7 @@ class PBlock:
 
 
 def region_blocks(region: Region, stats: Stats) -> list[PBlock]:
-    rows, notes = _split_footnotes(region.lines, stats)
+    rows, notes = _split_footnotes(region, stats)
     blocks: list[PBlock] = []
     current: list[Line] = []
     for row in rows:
@@ -73,8 +73,12 @@ def _breaks(current: list[Line], row: Line, region: Region, stats: Stats) -> boo
         run_in = len(current) == 1 and previous.text.endswith((".", ":"))
         if not (run_in and row.x0 <= region.left + 0.6 * row.size):
             return True
-    if BULLET.match(row.text) or CAPTION.match(row.text):
+    if BULLET.match(row.text):
         return True
+    if CAPTION.match(row.text) and (
+        is_closed(previous.text) or any(start == 0 for start, _, _ in row.styled)
+    ):
+        return True  # a caption; not "... as shown in" / "Table 2. The results ..."
     if (previous.cells > 1) != (row.cells > 1) and (previous.cells > 2 or row.cells > 2):
         return True
     indent = 0.6 * row.size
@@ -93,9 +97,10 @@ def _breaks(current: list[Line], row: Line, region: Region, stats: Stats) -> boo
     return hanging and not indented and previous_indented  # back at the edge: the next entry
 
 
-def _split_footnotes(rows: list[Line], stats: Stats) -> tuple[list[Line], list[PBlock]]:
+def _split_footnotes(region: Region, stats: Stats) -> tuple[list[Line], list[PBlock]]:
     """Footnotes: the small-type rows at the region's foot, from the first that starts with a
     raised marker."""
+    rows = region.lines
     i = len(rows)
     first_marker = None
     while i > 0 and rows[i - 1].size < stats.size - 0.5:
@@ -108,7 +113,7 @@ def _split_footnotes(rows: list[Line], stats: Stats) -> tuple[list[Line], list[P
     for row in rows[first_marker:]:
         marker = _marker(row)
         if marker or not notes:
-            notes.append(PBlock([row], None, "footnote", label=marker))  # type: ignore[arg-type]
+            notes.append(PBlock([row], region, "footnote", label=marker))
         else:
             notes[-1].rows.append(row)
     return rows[:first_marker], notes
@@ -192,6 +197,8 @@ def _not_prose(block: PBlock, stats: Stats, table: bool) -> bool:
     small = all(row.size < stats.size - 0.5 for row in rows)
     if celled * 2 >= len(rows) or digits > letters or small:
         return True
-    # Short rows of a table whose cells sit closer than our gap rule (a header row).
+    # Short rows of a table whose cells sit closer than our gap rule (a header row); not the
+    # short last line of a sentence that goes on after the table.
     width = block.region.right - block.region.left
-    return table and len(rows) < 4 and all(row.x1 - row.x0 < 0.6 * width for row in rows)
+    short = all(row.x1 - row.x0 < 0.6 * width for row in rows)
+    return table and len(rows) < 4 and short and not is_closed(block.text)

@@ -8,7 +8,7 @@ same height of the page from page to page is a running header or footer.
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import median
 
 from .extract import Line, Page
@@ -29,7 +29,6 @@ class Region:
     left: float = 0.0  # the column's left edge: where unindented lines start
     right: float = 0.0
     column: int = 0  # 0 single column or spanning, 1 left, 2 right
-    meta: dict = field(default_factory=dict)
 
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*[\divxlc]{1,6}\s*[-–—]?(?:\s*(?:of|/)\s*\d+)?$",
