@@ -187,6 +187,23 @@ def test_a_line_that_starts_like_a_caption_or_with_a_dash_stays_in_its_paragraph
     assert not [p for p in paper.paragraphs if p.kind in ("caption", "list_item")]
 
 
+def test_metadata_fills_in_only_what_the_first_page_does_not_show():
+    w = Writer(1)
+    w.canvas.setTitle("Notes on Reading")
+    w.canvas.setAuthor("Ada Reader; Ben Scholar")
+    w.paragraph("Groups read papers together and argue about what the evidence shows. " * 5)
+    w.paragraph("They disagree most about method, and least about the claims themselves. " * 5)
+    paper = parse_document(w.finish(), fmt="pdf")
+    assert (paper.title, paper.authors) == ("Notes on Reading", ["Ada Reader", "Ben Scholar"])
+
+    w = Writer(1)
+    w.canvas.setTitle("template.dvi")
+    w.title_block("Reading Together", "Chen Li", "University of Somewhere")
+    w.paragraph("Groups read papers together and argue about what the evidence shows. " * 5)
+    paper = parse_document(w.finish(), fmt="pdf")
+    assert (paper.title, paper.authors) == ("Reading Together", ["Chen Li"])
+
+
 def test_progress_is_reported_after_each_page():
     seen: list[float] = []
     read_pdf(make_pdf(pages=3, columns=1), progress=seen.append)

@@ -24,7 +24,7 @@ from ...textrules import (
 )
 from .blocks import BULLET, PBlock, heading_style, region_blocks
 from .extract import PDFIUM_LOCK, Page, open_pdf, page_lines
-from .front import find_title, names
+from .front import find_title, metadata_names, names
 from .layout import measure, regions, split_furniture
 from .words import Vocabulary, append, join_rows
 
@@ -35,7 +35,7 @@ _FLOATS = ("caption", "table", "footnote")
 
 
 def read_pdf(data: bytes, progress: Callable[[float], None] | None = None) -> list[Block]:
-    pages, title = _extract(data, progress)
+    pages, metadata = _extract(data, progress)
     stats = measure(pages)
     margin_front = split_furniture(pages, stats)
     blocks = [
@@ -47,11 +47,11 @@ def read_pdf(data: bytes, progress: Callable[[float], None] | None = None) -> li
     vocabulary = Vocabulary()
     for block in blocks:
         vocabulary.add(block.rows)
-    front, body = _front(blocks, margin_front, vocabulary, title)
+    front, body = _front(blocks, margin_front, vocabulary, metadata)
     return front + _flow(body, vocabulary)
 
 
-def _extract(data: bytes, progress) -> tuple[list[Page], str]:
+def _extract(data: bytes, progress) -> tuple[list[Page], dict[str, str]]:
     with PDFIUM_LOCK:
         document = open_pdf(data)
         try:
@@ -61,26 +61,29 @@ def _extract(data: bytes, progress) -> tuple[list[Page], str]:
                 pages.append(page_lines(document, index))
                 if progress is not None:
                     progress((index + 1) / count)
-            title = (document.get_metadata_value("Title") or "").strip()
+            metadata = {key: (document.get_metadata_value(key) or "").strip()
+                        for key in ("Title", "Author")}  # fmt: skip
         finally:
             document.close()
     letters = sum(ch.isalpha() for page in pages for line in page.lines for ch in line.text)
     if letters < 20 * len(pages):
         raise ImportFailed("This PDF has no text layer; OCR is not supported.")
-    return pages, title
+    return pages, metadata
 
 
 def _front(
-    blocks: list[PBlock], margin_lines, vocabulary: Vocabulary, fallback_title: str
+    blocks: list[PBlock], margin_lines, vocabulary: Vocabulary, metadata: dict[str, str]
 ) -> tuple[list[Block], list[PBlock]]:
-    """Title, authors and other front matter from page 1; the remaining blocks."""
+    """Title, authors and other front matter from page 1; the remaining blocks. The PDF's
+    metadata fills in only what page 1 does not show (it often names the template or no one)."""
     first_page = [b for b in blocks if b.rows[0].page == 1 and b.kind != "footnote"]
     index = find_title(first_page)
     out: list[Block] = []
     consumed: set[int] = set()
     if index is None:
-        if fallback_title:
-            out.append(Block(fallback_title, kind="title"))
+        if metadata["Title"]:
+            out.append(Block(metadata["Title"], kind="title"))
+        out += _authors_block(metadata_names(metadata["Author"]))
         return out + _margin_blocks(margin_lines, vocabulary), blocks
     title = first_page[index]
     out.append(Block(join_rows(title.rows, vocabulary)[0], kind="title", page=1))
@@ -105,10 +108,15 @@ def _front(
                 rest.append(row)
         if rest:
             notes.append(Block(join_rows(rest, vocabulary)[0], kind="front_matter", page=1))
-    if authors:
-        out.append(Block(", ".join(authors), kind="authors", page=1, data={"names": authors}))
+    out += _authors_block(authors or metadata_names(metadata["Author"]))
     out += notes + _margin_blocks(margin_lines, vocabulary)
     return out, [b for b in blocks if id(b) not in consumed]
+
+
+def _authors_block(authors: list[str]) -> list[Block]:
+    if not authors:
+        return []
+    return [Block(", ".join(authors), kind="authors", page=1, data={"names": authors})]
 
 
 def _ends_front(block: PBlock, later_styles: set) -> bool:

@@ -26,7 +26,11 @@ _SEPARATORS = re.compile(r"\s*(?:,\s*and\s+|,|;|&|\band\b)\s*")
 def find_title(blocks: list[PBlock]) -> int | None:
     """Index of the title among page 1's blocks: the first block in the largest type, if that
     type is larger than the body's and it comes early."""
-    candidates = [b for b in blocks[:12] if b.kind in ("heading", "paragraph") and len(b.rows) <= 4]
+    candidates = [
+        b
+        for b in blocks[:12]
+        if b.kind in ("heading", "paragraph") and len(b.rows) <= 4 and len(b.text.split()) >= 2
+    ]
     if not candidates:
         return None
     largest = max(b.size for b in candidates)
@@ -52,6 +56,12 @@ def names(row: Line) -> list[str]:
     if found and all(_is_name(part) and not _NOT_A_NAME.search(part) for part in found):
         return found
     return []
+
+
+def metadata_names(value: str) -> list[str]:
+    """The authors a PDF's metadata names ("A. Smith; Jian Wu"), or [] unless all are names."""
+    found = [part.strip() for part in _SEPARATORS.split(value) if part.strip()]
+    return found if found and all(_is_name(part) for part in found) else []
 
 
 def _is_name(part: str) -> bool:
