@@ -24,6 +24,10 @@ def export_of(paper) -> dict:
     return json.loads("".join(get_format("json").paper(paper)))
 
 
+def _unbracketed(text: str) -> str:
+    return re.sub(r"^[\s\[(]+|[\s\])]+$", "", text)
+
+
 def top_sections(export: dict) -> list[dict]:
     return [
         s for s in export["sections"]
@@ -35,7 +39,10 @@ def top_sections(export: dict) -> list[dict]:
 def citations_matching(export: dict, case: dict) -> list[dict]:
     """Citations printed as `case["text"]`, or holding every part of `case["cite"]` as words."""
     if "text" in case:
-        return [c for c in export["citations"] if c["text"].strip() == case["text"]]
+        # As printed, outer brackets aside: "(Van Atteveldt and Peng, 2018)" is the citation
+        # the corpus writes "Van Atteveldt and Peng, 2018"; "[10]" is not "[1]".
+        wanted = _unbracketed(case["text"])
+        return [c for c in export["citations"] if _unbracketed(c["text"]) == wanted]
     cite = case["cite"]
     patterns = [re.compile(rf"(?<!\w){re.escape(part)}(?!\w)", re.IGNORECASE) for part in cite]
     return [c for c in export["citations"] if all(p.search(c["text"]) for p in patterns)]

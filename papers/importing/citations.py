@@ -19,7 +19,7 @@ from .textrules import norm_key
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)[a-z]?"
 _PAREN = re.compile(r"\(([^()]{3,400})\)")
 _PART = re.compile(
-    rf"""^(?P<lead>\s*(?:(?:see\s+also|see|e\.g\.|cf\.|i\.e\.|also),?\s+)?)
+    rf"""^(?P<lead>\s*(?:(?:see\s+also|see|e\.g\.|cf\.|i\.e\.|also)(?:,\s*|\s+))?)
     (?P<names>(?:(?:van|von|de|der|den|du|da|di|del|la|le|al|el)\s+)*[A-Z“"][^;()\d]*?)
     ,?\s*(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)
     (?P<loc>\s*[,:]\s*(?:pp?\.\s*)?\d+(?:\s*[-–]\s*\d+)?)?\s*$""",
@@ -110,16 +110,18 @@ def _scan(text: str):
         inner_start = paren.start(1)
         parts = list(_split_parts(paren.group(1), inner_start))
         found = []
+        led = False  # "(e.g., Wu et al., 2014)": the citation is what follows the lead
         for part_start, part in parts:
             match = _PART.match(part)
             if not match or not _plausible(match.group("names")):
                 continue
+            led = led or bool(match.group("lead").strip())
             names = match.group("names").strip(' ,“”"')
             for year in _ONE_YEAR.findall(match.group("years")):
                 begin = part_start + match.start("names")
                 finish = part_start + len(part.rstrip())
                 found.append((begin, finish, names, year))
-        if len(found) == 1 and len(parts) == 1:
+        if len(found) == 1 and len(parts) == 1 and not led:
             # One citation: the span is the whole parenthesis, as printed.
             _, _, names, year = found[0]
             found = [(paren.start(), paren.end(), names, year)]
@@ -232,6 +234,14 @@ class _ReferenceIndex:
         if not entries:
             first, second = _first_two(whole)
             entries = self._by_name(first)
+        if not entries and "," in whole:
+            # "(Long Short-Term Memory, Hochreiter and Schmidhuber, 1997)": words before the
+            # authors. Try the authors after each comma.
+            for tail in _comma_tails(whole):
+                first, second = _first_two(tail)
+                entries = self._by_name(first)
+                if entries:
+                    break
         if not entries:
             return None, []
         number, suffix = int(year[:4]), year[4:]
@@ -274,6 +284,11 @@ class _ReferenceIndex:
         for i in indexes:
             seen.setdefault(self.text_keys[i], i)
         return list(seen.values())
+
+
+def _comma_tails(names: str) -> list[str]:
+    pieces = names.split(",")
+    return [",".join(pieces[i:]).strip() for i in range(1, len(pieces))]
 
 
 def _first_two(names: str) -> tuple[str, str]:

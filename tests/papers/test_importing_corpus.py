@@ -17,6 +17,8 @@ SUPPORTED = [
     "stencila-plosone-0229075-mirna-renal-carcinoma.docx",
     "stencila-elife-30274-replication-c-myc.html",
     "ijm-00202-gendered-income-tax-uruguay.jats.xml",
+    "acl-N18-3011-literature-graph-semantic-scholar.pdf",
+    "ccr2023-kathirgamalingam-automated-voice-detection.pdf",
 ]
 
 

@@ -330,3 +330,20 @@ def test_two_authors_are_not_read_as_given_name_and_surname():
     paper = parse_document(source.encode(), fmt="markdown")
     (citation,) = paper.citations
     assert paper.references[citation.reference].text.startswith("Wang, X.")
+
+
+@pytest.mark.parametrize(
+    ("cited", "span"),
+    [
+        ("(e.g.,Bennett, 1990)", "Bennett, 1990"),
+        ("(e.g., Bennett, 1990)", "Bennett, 1990"),
+        ("(LSTM, Bennett and Smith, 1990)", "(LSTM, Bennett and Smith, 1990)"),
+        ("(Bennett, 1990)", "(Bennett, 1990)"),
+    ],
+)  # fmt: skip
+def test_leads_and_descriptions_before_the_authors(cited, span):
+    refs = "Bennett, W. L. (1990). Toward a theory. Journal.\n\nSmith, A. (1990). Other. Press."
+    source = f"# T\n\n## Intro\n\nAs argued {cited} here.\n\n## References\n\n{refs}\n"
+    paper = parse_document(source.encode(), fmt="markdown")
+    (citation,) = paper.citations
+    assert (citation.text, citation.reference) == (span, 0)
