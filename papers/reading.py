@@ -356,9 +356,12 @@ def load_reading(paper: Paper) -> Reading:
         cites[paragraph_id].append(cite)
         if cite.reference is not None:
             cited_by[reference_id].append(cite.dom_id)
+    # paper_id too: the related manager sets each row's paper, which on Django 5.2 would
+    # fetch a deferred paper_id once per paragraph.
     paragraphs = paper.paragraphs.only(
-        "id", "section_id", "kind", "anchor", "text", "marks", "group_key", "label", "position"
-    )
+        "id", "paper_id", "section_id", "kind", "anchor", "text", "marks", "group_key", "label",
+        "position",
+    )  # fmt: skip
     return Reading(
         layout=paper_layout(sections, paragraphs, cites),
         outline=sections,
