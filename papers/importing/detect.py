@@ -25,6 +25,7 @@ _XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 
 def sniff(data: bytes) -> str | None:
     """The binary or markup format the bytes are, or None for text (decided later)."""
+    data = _as_utf8_head(data)
     head = data[:2048].lstrip()
     if data[:1024].find(b"%PDF-") != -1:
         return "pdf"
@@ -49,6 +50,24 @@ def sniff(data: bytes) -> str | None:
     ):
         return "html"
     return None
+
+
+def _as_utf8_head(data: bytes) -> bytes:
+    """UTF-16/32 markup (a BOM, or the zero bytes of BOM-less UTF-16) re-encoded as UTF-8, so
+    its root element can be seen; the readers decode the whole file themselves."""
+    head = data[:65536]
+    for bom, encoding in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            return head[len(bom) :].decode(encoding, "ignore").encode("utf-8")
+    if head[:2] in (b"<\x00", b"\x00<"):
+        encoding = "utf-16-le" if head[:1] == b"<" else "utf-16-be"
+        return head.decode(encoding, "ignore").encode("utf-8")
+    return data
 
 
 def _xml_root(data: bytes) -> str:

@@ -252,3 +252,14 @@ def test_libxml2_limits_answer_with_a_message(data, message):
 def test_xml_that_is_not_jats_is_refused():
     with pytest.raises(ImportFailed, match="XML that is not JATS"):
         parse_document(b'<?xml version="1.0"?><rss><channel/></rss>', filename="feed.xml")
+
+
+def test_utf16_jats_is_recognised_by_its_root_element():
+    source = (
+        '<?xml version="1.0" encoding="UTF-16"?>\n<article><front><article-meta><title-group>'
+        "<article-title>Über Zeichen</article-title></title-group></article-meta></front>"
+        "<body><sec><title>Intro</title><p>Ein Absatz mit genug Text für einen Körper.</p>"
+        "</sec></body></article>"
+    )
+    paper = parse_document(source.encode("utf-16"))
+    assert (paper.source_format, paper.title) == ("jats", "Über Zeichen")
