@@ -17,7 +17,6 @@ import argparse
 import io
 import random
 import sys
-import time
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -199,21 +198,13 @@ def _sentences(rng: random.Random, n: int, references) -> str:
     return " ".join(out)
 
 
-def _best(function, data: bytes, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function(data)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    from bench.timing import best_of
     from papers.importing import parse_document
     from papers.importing.readers.docx import read_docx
 
@@ -222,8 +213,8 @@ def main() -> None:
         inputs.append((CORPUS_DOCX.name, CORPUS_DOCX.read_bytes()))
     print(f"{'input':<58} {'KB':>7} {'read_docx':>10} {'pipeline':>10}")
     for name, data in inputs:
-        read = _best(read_docx, data, args.repeat)
-        whole = _best(lambda d: parse_document(d, filename="paper.docx"), data, args.repeat)
+        read = best_of(read_docx, data, args.repeat)
+        whole = best_of(lambda d: parse_document(d, filename="paper.docx"), data, args.repeat)
         print(f"{name:<58} {len(data) / 1024:>7.0f} {read * 1000:>8.1f}ms {whole * 1000:>8.1f}ms")
 
 

@@ -17,7 +17,6 @@ database) for the generated article and for the JATS file of ../shared/corpus. T
 import argparse
 import random
 import sys
-import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -193,21 +192,13 @@ def make_jats(pages: int = 20, seed: int = 7) -> bytes:
     ).encode()
 
 
-def _best(function, data: bytes, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function(data)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    from bench.timing import best_of
     from papers.importing import parse_document
     from papers.importing.readers.jats import read_jats
 
@@ -216,8 +207,8 @@ def main() -> None:
         inputs.append((CORPUS_JATS.name, CORPUS_JATS.read_bytes()))
     print(f"{'input':<58} {'KB':>7} {'read_jats':>10} {'pipeline':>10}")
     for name, data in inputs:
-        read = _best(read_jats, data, args.repeat)
-        whole = _best(lambda d: parse_document(d, filename="paper.xml"), data, args.repeat)
+        read = best_of(read_jats, data, args.repeat)
+        whole = best_of(lambda d: parse_document(d, filename="paper.xml"), data, args.repeat)
         print(f"{name:<58} {len(data) / 1024:>7.0f} {read * 1000:>8.1f}ms {whole * 1000:>8.1f}ms")
 
 

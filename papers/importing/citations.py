@@ -50,30 +50,26 @@ def find_citations(
     for number, paragraph in enumerate(paragraphs):
         if paragraph.kind in ("front_matter",):
             continue
-        for start, end, n in _scan_numeric(paragraph.text, superscripts=numbered.labelled):
-            target = numbered.get(n)
-            citations.append(
-                ParsedCitation(
-                    paragraph=number,
-                    start=start,
-                    end=end,
-                    text=paragraph.text[start:end],
-                    reference=target,
-                )
-            )
-        for start, end, names, year in _scan(paragraph.text):
+        text = paragraph.text
+        for start, end, n in _scan_numeric(text, superscripts=numbered.labelled):
+            citations.append(_citation(number, text, start, end, numbered.get(n)))
+        for start, end, names, year in _scan(text):
             reference, candidates = index.match(names, year)
-            citations.append(
-                ParsedCitation(
-                    paragraph=number,
-                    start=start,
-                    end=end,
-                    text=paragraph.text[start:end],
-                    reference=reference,
-                    candidates=candidates,
-                )
-            )
+            citations.append(_citation(number, text, start, end, reference, candidates))
     return citations
+
+
+def _citation(
+    paragraph: int, text: str, start: int, end: int, reference: int | None, candidates=()
+) -> ParsedCitation:
+    return ParsedCitation(
+        paragraph=paragraph,
+        start=start,
+        end=end,
+        text=text[start:end],
+        reference=reference,
+        candidates=list(candidates),
+    )
 
 
 def marked_citations(
@@ -91,15 +87,7 @@ def marked_citations(
                 continue
             start, end = mark["start"], mark["end"]
             for target in mark.get("targets") or [None]:
-                citations.append(
-                    ParsedCitation(
-                        paragraph=number,
-                        start=start,
-                        end=end,
-                        text=paragraph.text[start:end],
-                        reference=by_id.get(target),
-                    )
-                )
+                citations.append(_citation(number, paragraph.text, start, end, by_id.get(target)))
     return citations
 
 

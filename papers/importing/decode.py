@@ -60,12 +60,16 @@ def _decode(data: bytes) -> str:
             return _strict(data, "utf-16-le")
         if even > len(sample) // 4 and odd == 0:
             return _strict(data, "utf-16-be")
+    return decode_undeclared(data)
+
+
+def decode_undeclared(data: bytes) -> str:
+    """Bytes that name no encoding: UTF-8 when valid; else Windows-1252 where its printable C1
+    range is used (curly quotes from Word); else Latin-1, which maps every byte."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    # Not UTF-8: Windows-1252 where its printable C1 range is used (curly quotes from Word),
-    # else Latin-1, which maps every byte.
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from ..decode import decode_undeclared
 from ..document import Block, ImportFailed
 from ..textrules import norm_key
 from .flatten import InlineText, widen_year_citations
@@ -70,14 +71,7 @@ def decode_html(data: bytes) -> str:
     declared = _declared_encoding(data[:_HEAD])
     if declared:
         return data.decode(declared, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")  # the five bytes cp1252 leaves undefined
+    return decode_undeclared(data)
 
 
 def _declared_encoding(head: bytes) -> str | None:
