@@ -38,12 +38,24 @@ class ReadingGroup(models.Model):
         PRIVATE = "private", "Private (members only)"
         PUBLIC = "public", "Public (anyone reads, members annotate)"
 
+    class Premoderation(models.TextChoices):
+        OFF = "off", "Off"
+        NEW_MEMBERS = "new_members", "New members' posts"
+        ALL = "all", "All posts"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    # Stored now, enforced when moderation arrives: whose posts wait for a moderator's approval.
+    premoderation = models.CharField(
+        max_length=12, choices=Premoderation.choices, default=Premoderation.OFF
+    )
+    # The "My papers" group every new user gets: always private, never shared, never deleted
+    # (papers/README.md).
+    personal = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ReadingGroupQuerySet.as_manager()
