@@ -1,22 +1,70 @@
-"""Reading groups and their members: the writes. Each owns its transaction and raises
-ValidationError or PermissionDenied with a message a person can act on.
+"""Reading groups, their members and invite links: the writes.
 
-Who may do what is asked of `papers.permissions`; these functions never decide it themselves.
+Each function is keyword-only, owns its transaction and raises ValidationError (bad input, or a
+rule of the group such as "at least one active owner") or PermissionDenied (the actor may not) with
+a message a person can act on. Who may do what is asked of `papers.permissions`; nothing here
+decides it. Every change of a group's memberships first locks the group's row, so two owners
+leaving at once cannot leave the group without one.
+
+Invariants kept here:
+- every group has at least one active owner;
+- a banned member keeps their Membership row (status banned), so no invite lets them back in;
+- a personal group ("My papers") is private, has no other members and no invite links, and is
+  not deleted.
 """
 
 import secrets
+from datetime import datetime
+from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Membership, ReadingGroup
+from . import permissions
+from .models import Invite, Membership, Paper, ReadingGroup
 
-__all__ = ["group_create", "unique_group_slug"]
+__all__ = [
+    "InviteUnusable",
+    "group_create",
+    "group_delete",
+    "group_update",
+    "invite_accept",
+    "invite_create",
+    "invite_revoke",
+    "member_add",
+    "member_ban",
+    "member_leave",
+    "member_remove",
+    "member_set_role",
+    "member_unban",
+    "unique_group_slug",
+]
 
-SLUG_MAX = 80
 # Room left in a slug for a "-<suffix>" that makes it unique.
 _SLUG_BASE_MAX = 60
+# Paths under /groups/ that are pages, not groups.
+RESERVED_SLUGS = frozenset({"new"})
+
+LAST_OWNER_LEAVES = "Hand the group to another owner before you leave."
+LAST_OWNER_CHANGES = "A group needs an active owner: make someone else an owner first."
+PERSONAL_NOT_SHARED = (
+    "Your personal group is yours alone: it has no invite links and no other members. "
+    "Create a group to read with others."
+)
+
+
+class InviteUnusable(ValidationError):
+    """The invite was revoked, has expired or is used up (`state` says which; HTTP 410)."""
+
+    def __init__(self, message: str, *, state: str):
+        super().__init__(message, code=state)
+        self.state = state
+
+
+# Groups
 
 
 def unique_group_slug(name: str, *, hint: str = "") -> str:
@@ -24,10 +72,10 @@ def unique_group_slug(name: str, *, hint: str = "") -> str:
 
     The plain slug first; when taken, the slug with `hint` (e.g. the owner's username); then with a
     short random suffix. A race with another insert is caught by the unique constraint
-    (`group_create` retries).
+    (`group_create` tries again).
     """
     base = slugify(name)[:_SLUG_BASE_MAX].strip("-") or "group"
-    candidates = [base]
+    candidates = [base] if base not in RESERVED_SLUGS else []
     if hint_slug := slugify(hint)[:16].strip("-"):
         candidates.append(f"{base}-{hint_slug}")
     taken = set(ReadingGroup.objects.filter(slug__in=candidates).values_list("slug", flat=True))
@@ -87,3 +135,262 @@ def group_create(
             raise
         return group
     raise ValidationError({"name": "Could not find a free address for this group; try again."})
+
+
+def group_update(
+    *,
+    actor,
+    group: ReadingGroup,
+    name: str | None = None,
+    description: str | None = None,
+    visibility: str | None = None,
+    premoderation: str | None = None,
+) -> ReadingGroup:
+    """Change what is given (None: unchanged). The slug stays: links to the group keep working."""
+    if not permissions.can_manage_group(actor, group):
+        raise PermissionDenied("Only the group's owners may change its settings.")
+    changed = []
+    if name is not None:
+        group.name = _clean_name(name)
+        changed.append("name")
+    if description is not None:
+        group.description = description.strip()
+        changed.append("description")
+    if visibility is not None:
+        if group.personal and visibility != ReadingGroup.Visibility.PRIVATE:
+            raise ValidationError({"visibility": "A personal group is always private."})
+        group.visibility = visibility
+        changed.append("visibility")
+    if premoderation is not None:
+        group.premoderation = premoderation
+        changed.append("premoderation")
+    if changed:
+        group.full_clean(exclude=["slug"], validate_unique=False)
+        group.save(update_fields=changed)
+    return group
+
+
+def group_delete(*, actor, group: ReadingGroup) -> None:
+    """Delete the group with its papers, memberships and invites; stored uploads that no other
+    paper shares go too. The confirmation (typing the name) is the page's business."""
+    if not permissions.can_manage_group(actor, group):
+        raise PermissionDenied("Only the group's owners may delete it.")
+    if group.personal:
+        raise ValidationError("Your personal group cannot be deleted.")
+    with transaction.atomic():
+        sources = set(group.papers.exclude(source_file="").values_list("source_file", flat=True))
+        group.delete()
+        still_used = set(
+            Paper.objects.filter(source_file__in=sources).values_list("source_file", flat=True)
+        )
+        storage = Paper._meta.get_field("source_file").storage
+        for source in sorted(sources - still_used):
+            transaction.on_commit(partial(storage.delete, source))
+
+
+# Members
+
+
+def _lock(group: ReadingGroup) -> None:
+    """Serialise membership changes of one group (PostgreSQL; SQLite serialises all writes)."""
+    ReadingGroup.objects.select_for_update().filter(pk=group.pk).first()
+    permissions.forget_memberships(group)
+
+
+def _other_active_owners(membership: Membership) -> bool:
+    return (
+        Membership.objects.active()
+        .filter(group_id=membership.group_id, role=Membership.Role.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def _keep_an_owner(membership: Membership, message: str = LAST_OWNER_CHANGES) -> None:
+    """Refuse a change that would leave the group without an active owner."""
+    is_active_owner = membership.is_active and membership.role == Membership.Role.OWNER
+    if is_active_owner and not _other_active_owners(membership):
+        raise ValidationError(message)
+
+
+def _check_role(role: str) -> None:
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": f"The role must be one of {', '.join(Membership.Role)}."})
+
+
+def _name(membership: Membership) -> str:
+    return membership.user.get_username()
+
+
+def member_add(
+    *, actor, group: ReadingGroup, user, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """Add an existing user straight away (invite links are the usual way in)."""
+    _check_role(role)
+    if group.personal:
+        raise ValidationError(PERSONAL_NOT_SHARED)
+    if not permissions.can_invite(actor, group, role):
+        if role == Membership.Role.MEMBER:
+            raise PermissionDenied("Only the group's owners and moderators may add members.")
+        raise PermissionDenied(f"Only the group's owners may add a {role}.")
+    with transaction.atomic():
+        _lock(group)
+        existing = Membership.objects.filter(group=group, user=user).first()
+        if existing is not None:
+            if existing.is_active:
+                raise ValidationError(f"{user.get_username()} is already a member.")
+            raise ValidationError(
+                f"{user.get_username()} is banned from this group; unban them first."
+            )
+        return Membership.objects.create(group=group, user=user, role=role)
+
+
+def member_set_role(*, actor, membership: Membership, role: str) -> Membership:
+    """Promote or demote. Owners change anyone's role, their own too, while another owner stays."""
+    _check_role(role)
+    if not permissions.can_change_role(actor, membership):
+        raise PermissionDenied("Only the group's owners may change roles.")
+    if not membership.is_active:
+        raise ValidationError(f"{_name(membership)} is banned; unban them before changing roles.")
+    if membership.role == role:
+        return membership
+    with transaction.atomic():
+        _lock(membership.group)
+        membership.refresh_from_db(fields=["role", "status"])
+        if role != Membership.Role.OWNER:
+            _keep_an_owner(membership)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def _check_change(actor, membership: Membership, verb: str) -> None:
+    if membership.user_id == getattr(actor, "pk", None):
+        raise PermissionDenied(f"You cannot {verb} yourself; leave the group instead.")
+    if not permissions.can_change_member(actor, membership):
+        if permissions.can_manage_members(actor, membership.group):
+            raise PermissionDenied(f"Only the group's owners may {verb} owners and moderators.")
+        raise PermissionDenied(f"Only the group's owners and moderators may {verb} members.")
+
+
+def member_remove(*, actor, membership: Membership) -> None:
+    """Take an active member out of the group (they may come back through an invite)."""
+    _check_change(actor, membership, "remove")
+    if not membership.is_active:
+        raise ValidationError(
+            f"{_name(membership)} is banned and stays on the list so that they cannot rejoin; "
+            "unban them first."
+        )
+    with transaction.atomic():
+        _lock(membership.group)
+        _keep_an_owner(membership)
+        membership.delete()
+
+
+def member_ban(*, actor, membership: Membership) -> Membership:
+    """Ban: the row stays (status banned), so the person sees nothing private and cannot rejoin.
+    Banning someone already banned changes nothing."""
+    _check_change(actor, membership, "ban")
+    if not membership.is_active:
+        return membership
+    with transaction.atomic():
+        _lock(membership.group)
+        _keep_an_owner(membership)
+        membership.status = Membership.Status.BANNED
+        membership.save(update_fields=["status"])
+    return membership
+
+
+def member_unban(*, actor, membership: Membership) -> Membership:
+    """Lift a ban: the person is an active plain member again, whatever their role was."""
+    _check_change(actor, membership, "unban")
+    if membership.is_active:
+        return membership
+    with transaction.atomic():
+        _lock(membership.group)
+        membership.status = Membership.Status.ACTIVE
+        membership.role = Membership.Role.MEMBER
+        membership.save(update_fields=["status", "role"])
+    return membership
+
+
+def member_leave(*, user, group: ReadingGroup) -> None:
+    """Leave a group. The last active owner is refused: they hand the group over first."""
+    if not permissions.can_leave_group(user, group):
+        raise PermissionDenied("You are not a member of this group.")
+    with transaction.atomic():
+        _lock(group)
+        membership = Membership.objects.active().select_for_update().get(group=group, user=user)
+        _keep_an_owner(membership, LAST_OWNER_LEAVES)
+        membership.delete()
+
+
+# Invites
+
+
+def invite_create(
+    *,
+    actor,
+    group: ReadingGroup,
+    role: str = Membership.Role.MEMBER,
+    expires: datetime | None = None,
+    max_uses: int | None = None,
+) -> Invite:
+    """A new invite link. `expires` None: never; `max_uses` None: unlimited."""
+    if role not in Invite.Role.values:
+        raise ValidationError({"role": "An invite makes a member or a moderator."})
+    if group.personal:
+        raise ValidationError(PERSONAL_NOT_SHARED)
+    if not permissions.can_invite(actor, group, role):
+        if role == Membership.Role.MODERATOR and permissions.can_invite(actor, group):
+            raise PermissionDenied("Only the group's owners may invite moderators.")
+        raise PermissionDenied("Only the group's owners and moderators may invite people.")
+    if expires is not None:
+        if timezone.is_naive(expires):
+            raise ValidationError({"expires": "The expiry needs a time zone."})
+        if expires <= timezone.now():
+            raise ValidationError({"expires": "The expiry must be in the future."})
+    if max_uses is not None and max_uses < 1:
+        raise ValidationError({"max_uses": "An invite must allow at least one use."})
+    return Invite.objects.create(
+        group=group,
+        token=secrets.token_urlsafe(24),
+        role=role,
+        created_by=actor,
+        expires=expires,
+        max_uses=max_uses,
+    )
+
+
+def invite_revoke(*, actor, invite: Invite) -> Invite:
+    """Revoke the link for good (revoking it again changes nothing)."""
+    if not permissions.can_revoke_invite(actor, invite):
+        raise PermissionDenied("Only the group's owners and moderators may revoke invite links.")
+    if invite.revoked is None:
+        invite.revoked = timezone.now()
+        invite.save(update_fields=["revoked"])
+    return invite
+
+
+def invite_accept(*, user, invite: Invite) -> tuple[Membership, bool]:
+    """Join the invite's group: (the membership, whether it is new).
+
+    Someone already a member stays as they are (no use counted, no change of role). A banned
+    member is refused (PermissionDenied); a revoked, expired or used-up link raises
+    InviteUnusable, each with its own message. A use is counted by one conditional UPDATE, so a
+    link limited to n uses admits n people however many accept it at once.
+    """
+    group = invite.group
+    with transaction.atomic():
+        _lock(group)
+        existing = Membership.objects.filter(group=group, user=user).first()
+        if existing is not None and existing.is_active:
+            return existing, False
+        if existing is not None:
+            raise PermissionDenied("You are banned from this group, so you cannot join it.")
+        counted = Invite.objects.usable().filter(pk=invite.pk).update(uses=F("uses") + 1)
+        invite.refresh_from_db(fields=["uses", "revoked", "expires", "max_uses"])
+        if not counted:
+            raise InviteUnusable(invite.unusable_reason() or "", state=invite.state())
+        membership = Membership.objects.create(group=group, user=user, role=invite.role)
+    return membership, True

@@ -5,9 +5,12 @@ text with a stable anchor), the reference list, and the in-text citations that p
 Nothing here knows about annotations: that app depends on this one, never the reverse.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import dateformat, timezone
 
 
 def _signed_in(user) -> bool:
@@ -107,6 +110,98 @@ class Membership(models.Model):
     @property
     def can_moderate(self) -> bool:
         return self.is_active and self.role in (self.Role.OWNER, self.Role.MODERATOR)
+
+
+class InviteQuerySet(models.QuerySet):
+    def usable(self, now: datetime | None = None) -> "InviteQuerySet":
+        """Invites that may still be accepted: not revoked, not expired, not used up."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(revoked__isnull=True),
+            Q(expires__isnull=True) | Q(expires__gt=now),
+            Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")),
+        )
+
+
+class Invite(models.Model):
+    """An invite link to a group: `/invites/<token>/`.
+
+    It may expire (`expires`, none: never), be limited in uses (`max_uses`, none: unlimited) and
+    be revoked; whoever accepts it joins with `role`. Who may create which is
+    `papers.permissions.can_invite`'s answer.
+    """
+
+    class Role(models.TextChoices):
+        MODERATOR = Membership.Role.MODERATOR.value, Membership.Role.MODERATOR.label
+        MEMBER = Membership.Role.MEMBER.value, Membership.Role.MEMBER.label
+
+    class State(models.TextChoices):
+        USABLE = "usable", "Usable"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+        USED_UP = "used_up", "Used up"
+
+    group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="invites")
+    token = models.CharField(max_length=64, unique=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    objects = InviteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(max_uses__gte=1), name="invite_max_uses"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(uses__lte=F("max_uses")),
+                name="invite_uses_within_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["member", "moderator"]), name="invite_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invite to {self.group} ({self.role})"
+
+    def state(self, now: datetime | None = None) -> str:
+        """Why the invite can or cannot be accepted (an `Invite.State`); revoked comes first."""
+        now = now or timezone.now()
+        if self.revoked is not None:
+            return self.State.REVOKED
+        if self.expires is not None and self.expires <= now:
+            return self.State.EXPIRED
+        if self.max_uses is not None and self.uses >= self.max_uses:
+            return self.State.USED_UP
+        return self.State.USABLE
+
+    def unusable_reason(self, now: datetime | None = None) -> str | None:
+        """A sentence saying why the invite cannot be accepted, or None when it can."""
+        state = self.state(now)
+        if state == self.State.REVOKED:
+            return "This invite link was revoked. Ask the group for a new one."
+        if state == self.State.EXPIRED:
+            when = dateformat.format(timezone.localtime(self.expires), "j F Y, H:i T")
+            return f"This invite link expired on {when}. Ask the group for a new one."
+        if state == self.State.USED_UP:
+            return (
+                "This invite link has been used as many times as it allows. "
+                "Ask the group for a new one."
+            )
+        return None
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state() == self.State.USABLE
 
 
 class PaperQuerySet(models.QuerySet):

@@ -4,6 +4,8 @@
 - moderator: keeps the group's discussion healthy.
 - member: reads and annotates the group's papers.
 - outsider: signed in, but not in the group: private things answer 404.
+- banned: was a member, now banned: keeps the Membership row (status banned), counts as an
+  outsider everywhere and cannot rejoin through an invite.
 - anonymous: not signed in: may read public groups only.
 """
 
@@ -71,6 +73,13 @@ def outsider(db):
     return make_user("otto")
 
 
+@pytest.fixture
+def banned(group):
+    user = make_user("bea")
+    join(group, user, Membership.Role.MEMBER, status=Membership.Status.BANNED)
+    return user
+
+
 def _client_for(client, user):
     client.force_login(user)
     return client
@@ -87,8 +96,18 @@ def owner_client(client, owner):
 
 
 @pytest.fixture
+def moderator_client(client, moderator):
+    return _client_for(client, moderator)
+
+
+@pytest.fixture
 def outsider_client(client, outsider):
     return _client_for(client, outsider)
+
+
+@pytest.fixture
+def banned_client(client, banned):
+    return _client_for(client, banned)
 
 
 @pytest.fixture(autouse=True)
