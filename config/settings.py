@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
     *([] if django.VERSION >= (6, 0) else ["django_tasks"]),  # the backport on Django 5.2
     "django_tasks_db",
     "papers",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +119,86 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "papers:home"
 LOGOUT_REDIRECT_URL = "papers:home"
+
+# Accounts: django-allauth (sign-up, login by username or e-mail, e-mail confirmation, password
+# reset, rate limits). The adapter gives every new user a private "My papers" group. See
+# docs/configuration.md and papers/accounts/.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin, and `authenticate(username=…)`
+    "allauth.account.auth_backends.AuthenticationBackend",  # username or e-mail
+]
+ACCOUNT_ADAPTER = "papers.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {  # allauth's forms with the project's wording (labels, help)
+    "login": "papers.accounts.forms.LoginForm",
+    "signup": "papers.accounts.forms.SignupForm",
+    "reset_password": "papers.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "papers.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "papers.accounts.forms.ChangePasswordForm",
+    "set_password": "papers.accounts.forms.SetPasswordForm",
+    "add_email": "papers.accounts.forms.AddEmailForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+_verification_methods = ("none", "optional", "mandatory")
+# optional: a confirmation mail is sent and the user may log in at once; mandatory: not before
+# the address is confirmed; none: no mail.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("MARGINALIA_EMAIL_VERIFICATION", "optional").strip()
+if ACCOUNT_EMAIL_VERIFICATION not in _verification_methods:
+    raise ImproperlyConfigured(
+        f"MARGINALIA_EMAIL_VERIFICATION must be one of {', '.join(_verification_methods)}, "
+        f"not {ACCOUNT_EMAIL_VERIFICATION!r}"
+    )
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Marginalia] "
+ACCOUNT_LOGOUT_ON_GET = False  # logging out is a POST (a GET shows a confirmation)
+# Limits per client address (ip), per account or e-mail address (key) and per signed-in user,
+# counted in the cache. allauth's defaults, written out, with fewer reset mails per address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Failed logins, on the page and on the API's token endpoint alike; after the limit even
+    # the right password is refused until the window has passed.
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+# Behind a load balancer the client address is the last but N of X-Forwarded-For; 0 trusts no
+# proxy (REMOTE_ADDR). Used by the rate limits of accounts and of the API alike.
+MARGINALIA_TRUSTED_PROXIES = envint("MARGINALIA_TRUSTED_PROXIES", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = MARGINALIA_TRUSTED_PROXIES
+
+# E-mail (confirmations, password resets): printed on the console unless EMAIL_HOST names an
+# SMTP server. Django 6.1 configures mailers in MAILERS; 5.2 has the EMAIL_* settings.
+_smtp_host = os.environ.get("EMAIL_HOST", "").strip()
+if _smtp_host:
+    _mail_backend = "django.core.mail.backends.smtp.EmailBackend"
+    _mail_options = {
+        "host": _smtp_host,
+        "port": envint("EMAIL_PORT", 587),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": envbool("EMAIL_USE_TLS", "1"),
+        "timeout": 20,
+    }
+else:
+    _mail_backend = "django.core.mail.backends.console.EmailBackend"
+    _mail_options = {}
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+else:
+    EMAIL_BACKEND = _mail_backend
+    if _smtp_host:
+        EMAIL_HOST = _smtp_host
+        EMAIL_PORT = _mail_options["port"]
+        EMAIL_HOST_USER = _mail_options["username"]
+        EMAIL_HOST_PASSWORD = _mail_options["password"]
+        EMAIL_USE_TLS = _mail_options["use_tls"]
+        EMAIL_TIMEOUT = _mail_options["timeout"]
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marginalia <marginalia@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -189,7 +272,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("MARGINALIA_THROTTLE_ANON", "300/minute"),
         "user": os.environ.get("MARGINALIA_THROTTLE_USER", "1200/minute"),
+        # POST /api/v1/auth/token/, per client address (failed attempts also count against the
+        # account, as on the login page: ACCOUNT_RATE_LIMITS["login_failed"]).
+        "auth-token": os.environ.get("MARGINALIA_THROTTLE_AUTH_TOKEN", "10/minute"),
     },
+    # 0: the client is REMOTE_ADDR; a client's own X-Forwarded-For never picks its throttle.
+    "NUM_PROXIES": MARGINALIA_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Marginalia API",
@@ -208,6 +296,8 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Links in mails (e-mail confirmation, password reset) are https whenever the cookies are.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and SESSION_COOKIE_SECURE else "http"
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 # The task loggers get the console handler of their own, so that `db_worker`, which raises their

@@ -1,11 +1,11 @@
+from allauth.account import views as allauth_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from papers import api as papers_api
+from papers.accounts.api import TokenObtainView
 
 router = DefaultRouter()
 # /api/v1/groups/                  GET
@@ -19,10 +19,15 @@ router.register("papers", papers_api.PaperViewSet, basename="paper")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # /api/v1/auth/token/  POST {"username", "password"} -> {"token"}
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    # The account page (/accounts/) and the token's regeneration, then allauth's pages:
+    # login, logout, signup, email, confirm-email/<key>, password/change, password/reset, …
+    path("accounts/", include("papers.accounts.urls")),
+    # Short names for allauth's account_login and account_logout, which templates use.
+    path("accounts/login/", allauth_views.login, name="login"),
+    path("accounts/logout/", allauth_views.logout, name="logout"),
+    path("accounts/", include("allauth.urls")),
+    # /api/v1/auth/token/  POST {"username", "password"} -> {"token"} (username or e-mail)
+    path("api/v1/auth/token/", TokenObtainView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -386,26 +386,7 @@ def test_reading_page_of_an_imported_paper(member_client, member, group):
     assert '<li id="ref-1">' in html
 
 
-# Log in and out, error pages
-
-
-def test_login_page_signs_a_member_in_and_out(client, member, group):
-    response = client.get(reverse("login"))
-    assert response.status_code == 200
-    assert 'name="username"' in response.text
-    response = client.post(
-        reverse("login"), {"username": "amina", "password": "pass-1234-word", "next": "/"}
-    )
-    assert response.status_code == 302
-    assert group.name in client.get(home_url()).text
-    assert client.post(reverse("logout")).status_code == 302
-    assert group.name not in client.get(home_url()).text
-
-
-def test_login_page_says_when_the_password_is_wrong(client, member):
-    response = client.post(reverse("login"), {"username": "amina", "password": "nope"})
-    assert response.status_code == 200
-    assert "did not match" in response.text
+# Error pages (logging in and out: test_accounts.py)
 
 
 def test_not_found_page_offers_anonymous_a_login_link(client, paper):

@@ -1,0 +1,34 @@
+"""The account page: who you are, your e-mail address, your API token. Only ever your own."""
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .services import api_token_get, api_token_regenerate
+
+
+@login_required
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    context = {
+        "email": EmailAddress.objects.filter(user=request.user, primary=True).first(),
+        "token": api_token_get(user=request.user),
+    }
+    response = render(request, "papers/account.html", context)
+    # The page shows a secret: never kept by a shared cache or the browser's back button.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_regenerate(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation; POST replaces the token."""
+    if request.method == "POST":
+        api_token_regenerate(user=request.user)
+        messages.success(request, "Your API token was regenerated; the old one no longer works.")
+        return redirect("accounts:account")
+    return render(request, "papers/token_regenerate.html")
