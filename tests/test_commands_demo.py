@@ -1,6 +1,7 @@
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -50,6 +51,17 @@ def test_its_users_can_log_in(client, username):
     run_demo()
 
     assert client.login(username=username, password="demo-pass-2026")
+
+
+@pytest.mark.django_db
+def test_its_users_have_a_confirmed_address_and_one_my_papers_group_each():
+    run_demo()
+    run_demo()
+
+    for username in ("demo", "reader"):
+        personal = ReadingGroup.objects.filter(personal=True, memberships__user__username=username)
+        assert [group.name for group in personal] == ["My papers"]
+        assert EmailAddress.objects.get(user__username=username).verified
 
 
 @pytest.mark.django_db

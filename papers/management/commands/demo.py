@@ -6,11 +6,13 @@ passwords, so that the login it prints always works). `make run` calls it.
 
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from papers.accounts.services import account_setup
 from papers.models import Membership, ReadingGroup
 from papers.services import paper_import
 
@@ -59,6 +61,12 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             if created:
                 self.stdout.write(f"Created the user '{username}'.")
+            # A confirmed address, so that the demo login works when confirmation is mandatory,
+            # and the "My papers" group every account has.
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+            account_setup(user=user)
             Membership.objects.get_or_create(group=group, user=user, defaults={"role": role})
             users[username] = user
         return group, users
