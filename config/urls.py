@@ -1,4 +1,5 @@
 from allauth.account import views as allauth_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -6,6 +7,9 @@ from rest_framework.routers import DefaultRouter
 
 from papers import api as papers_api
 from papers.accounts.api import TokenObtainView
+
+# The admin has no login page of its own: allauth's, with its rate limits, then back.
+admin.site.login = secure_admin_login(admin.site.login)
 
 router = DefaultRouter()
 # /api/v1/groups/                  GET

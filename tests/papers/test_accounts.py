@@ -441,3 +441,17 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(member, monk
 
 def test_the_token_endpoint_takes_only_post(member):
     assert APIClient().get("/api/v1/auth/token/").status_code == 405
+
+
+# The admin
+
+
+def test_the_admin_logs_in_through_the_rate_limited_login_page(client, member):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=%2Fadmin%2F"
+    client.force_login(member)
+    assert client.get("/admin/login/").status_code == 403  # not staff
+    member.is_staff = True
+    member.save(update_fields=["is_staff"])
+    assert client.get("/admin/").status_code == 200
