@@ -6,15 +6,22 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from papers import api as papers_api
+from papers import api_groups
 from papers.accounts.api import TokenObtainView
 
 # The admin has no login page of its own: allauth's, with its rate limits, then back.
 admin.site.login = secure_admin_login(admin.site.login)
 
 router = DefaultRouter()
-# /api/v1/groups/                  GET
-# /api/v1/groups/{slug}/           GET
-router.register("groups", papers_api.GroupViewSet, basename="group")
+# /api/v1/groups/                             GET (?public=1), POST
+# /api/v1/groups/{slug}/                      GET, PATCH, DELETE
+# /api/v1/groups/{slug}/members/              GET, POST, PATCH, DELETE (member named in the body)
+# /api/v1/groups/{slug}/members/{username}/   GET, PATCH (role, status), DELETE (own name: leave)
+# /api/v1/groups/{slug}/invites/              GET, POST, DELETE (token or id in the body)
+# /api/v1/groups/{slug}/invites/{id}/         GET, DELETE (revoke)
+router.register("groups", api_groups.GroupViewSet, basename="group")
+# /api/v1/invites/{token}/accept/             POST
+router.register("invites", api_groups.InviteViewSet, basename="invite")
 # /api/v1/papers/                  GET (?group=slug), POST (multipart file or JSON text)
 # /api/v1/papers/{id}/             GET, PATCH (title), DELETE
 # /api/v1/papers/{id}/paragraphs/  GET

@@ -1,4 +1,5 @@
-"""The papers API: reading groups (read-only for now) and papers with their structure.
+"""The papers API: the settings every viewset shares, and papers with their structure (groups,
+members and invites: papers.api_groups).
 
 What a caller may see comes from `Paper.objects.visible_to` and `ReadingGroup.objects.visible_to`;
 what they may change from papers.permissions. Writes go through papers.services.
@@ -6,7 +7,7 @@ what they may change from papers.permissions. Writes go through papers.services.
 
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import CharField, Count, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, Prefetch
 from django.http.request import RequestDataTooBig
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -22,14 +23,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .models import Citation, Membership, Paper, ReadingGroup
+from .models import Citation, Paper, ReadingGroup
 from .permissions import (
     CanChangePaper,
     CanDeletePaper,
     can_add_paper,
 )
 from .serializers import (
-    GroupSerializer,
     PaperCreateSerializer,
     PaperDetailSerializer,
     PaperSerializer,
@@ -83,38 +83,6 @@ class APIv1Settings:
     pagination_class = APIPagination
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "public", bool, description="1: add the public groups the caller is not in"
-            )
-        ]
-    )
-)
-class GroupViewSet(APIv1Settings, viewsets.ReadOnlyModelViewSet):
-    """Reading groups the caller belongs to (and public ones with `?public=1`)."""
-
-    serializer_class = GroupSerializer
-    lookup_field = "slug"
-    permission_classes = [AllowAny]
-
-    def get_queryset(self):
-        user = self.request.user
-        wants_public = self.request.query_params.get("public") in ("1", "true", "yes")
-        if self.action == "list" and not wants_public:
-            groups = ReadingGroup.objects.member_of(user)
-        else:
-            groups = ReadingGroup.objects.visible_to(user)
-        if user.is_authenticated:
-            # The caller's role in each group, in the same query (no query per group).
-            role = Membership.objects.active().filter(group=OuterRef("pk"), user=user)
-            groups = groups.annotate(role=Subquery(role.values("role")[:1]))
-        else:
-            groups = groups.annotate(role=Value(None, output_field=CharField()))
-        return groups.annotate(paper_count=Count("papers")).order_by("name", "id")
 
 
 @extend_schema_view(

@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .importing import FORMATS
 from .importing.detect import NAMES
+from .models import Invite, Membership, ReadingGroup
 from .services import UploadTooLarge, check_upload_size
 
 
@@ -79,3 +83,103 @@ class PaperUploadForm(forms.Form):
         else:
             payload, filename = data["text"].encode("utf-8"), ""
         return {"data": payload, "filename": filename, "fmt": fmt, "title": data["title"] or None}
+
+
+# Groups, members, invites: the forms normalise input; papers.groups does the writing.
+
+INVITE_EXPIRY = {
+    "1d": ("1 day", timedelta(days=1)),
+    "7d": ("7 days", timedelta(days=7)),
+    "30d": ("30 days", timedelta(days=30)),
+    "never": ("Never", None),
+}
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Name")
+    description = forms.CharField(
+        required=False,
+        label="Description",
+        help_text="What the group reads, and when it meets.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    visibility = forms.ChoiceField(
+        choices=ReadingGroup.Visibility.choices,
+        initial=ReadingGroup.Visibility.PRIVATE,
+        label="Who can read it",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, group: ReadingGroup | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group is not None and group.personal:
+            # A personal group is always private: nothing to choose.
+            del self.fields["visibility"]
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("A group needs a name.")
+        return name
+
+
+class GroupSettingsForm(GroupForm):
+    premoderation = forms.ChoiceField(
+        choices=ReadingGroup.Premoderation.choices,
+        initial=ReadingGroup.Premoderation.OFF,
+        label="Posts waiting for a moderator",
+        help_text="Stored now; moderation itself comes in a later version.",
+    )
+
+
+class GroupDeleteForm(forms.Form):
+    """Deleting needs the group's name typed out, so that no stray click deletes a group."""
+
+    confirm = forms.CharField(label="Type the group's name to confirm", max_length=200)
+
+    def __init__(self, *args, group: ReadingGroup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["confirm"].widget.attrs["autocomplete"] = "off"
+
+    def clean_confirm(self) -> str:
+        typed = " ".join(self.cleaned_data["confirm"].split())
+        if typed != self.group.name:
+            raise ValidationError(f"Type the name exactly as shown: {self.group.name}")
+        return typed
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices, label="Role")
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(choices=Invite.Role.choices, label="Joins as")
+    expires_in = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _delta) in INVITE_EXPIRY.items()],
+        initial="7d",
+        label="Expires after",
+    )
+    max_uses = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10000,
+        label="Uses",
+        help_text="Leave empty for no limit.",
+    )
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [c for c in Invite.Role.choices if c[0] in roles]
+        if len(roles) == 1:
+            self.fields["role"].widget = forms.HiddenInput()
+            self.fields["role"].initial = roles[0]
+
+    def invite_arguments(self) -> dict:
+        """Keyword arguments for `invite_create`, less the actor and group."""
+        delta = INVITE_EXPIRY[self.cleaned_data["expires_in"]][1]
+        return {
+            "role": self.cleaned_data["role"],
+            "expires": timezone.now() + delta if delta is not None else None,
+            "max_uses": self.cleaned_data["max_uses"],
+        }

@@ -50,6 +50,7 @@ RESERVED_SLUGS = frozenset({"new"})
 
 LAST_OWNER_LEAVES = "Hand the group to another owner before you leave."
 LAST_OWNER_CHANGES = "A group needs an active owner: make someone else an owner first."
+BANNED_CANNOT_JOIN = "You are banned from this group, so you cannot join it."
 PERSONAL_NOT_SHARED = (
     "Your personal group is yours alone: it has no invite links and no other members. "
     "Create a group to read with others."
@@ -387,7 +388,7 @@ def invite_accept(*, user, invite: Invite) -> tuple[Membership, bool]:
         if existing is not None and existing.is_active:
             return existing, False
         if existing is not None:
-            raise PermissionDenied("You are banned from this group, so you cannot join it.")
+            raise PermissionDenied(BANNED_CANNOT_JOIN)
         counted = Invite.objects.usable().filter(pk=invite.pk).update(uses=F("uses") + 1)
         invite.refresh_from_db(fields=["uses", "revoked", "expires", "max_uses"])
         if not counted:

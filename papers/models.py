@@ -74,6 +74,21 @@ class MembershipQuerySet(models.QuerySet):
     def active(self) -> "MembershipQuerySet":
         return self.filter(status=Membership.Status.ACTIVE)
 
+    def by_role(self) -> "MembershipQuerySet":
+        """Owners first, then moderators, then members; by username within a role; each with
+        its user (no query per member)."""
+        rank = models.Case(
+            models.When(role=Membership.Role.OWNER, then=models.Value(0)),
+            models.When(role=Membership.Role.MODERATOR, then=models.Value(1)),
+            default=models.Value(2),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.select_related("user")
+            .annotate(role_rank=rank)
+            .order_by("role_rank", "user__username")
+        )
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -1,20 +1,173 @@
 """Serializers for the papers API: input serializers validate, output serializers are shaped for
 the reader. None of them writes: the viewsets call the services."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from .importing import FORMATS
-from .models import Citation, Paper, Paragraph, ReadingGroup, Reference, Section
+from .models import (
+    Citation,
+    Invite,
+    Membership,
+    Paper,
+    Paragraph,
+    ReadingGroup,
+    Reference,
+    Section,
+)
+
+
+class OnlyTheseFields:
+    """An input serializer that refuses fields it does not know, naming them (400)."""
+
+    def validate(self, attrs):
+        others = sorted(set(self.initial_data) - set(self.fields))
+        if others:
+            raise serializers.ValidationError(
+                f"Unknown field{'s' if len(others) > 1 else ''}: {', '.join(others)}."
+            )
+        return super().validate(attrs)
 
 
 class GroupSerializer(serializers.ModelSerializer):
-    role = serializers.CharField(read_only=True, allow_null=True, help_text="the caller's role")
+    role = serializers.CharField(
+        read_only=True, allow_null=True, help_text="the caller's role (null: not a member)"
+    )
     paper_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = ReadingGroup
-        fields = ["slug", "name", "description", "visibility", "role", "paper_count", "created"]
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "visibility",
+            "premoderation",
+            "personal",
+            "role",
+            "paper_count",
+            "created",
+        ]
         read_only_fields = fields
+
+
+class GroupCreateSerializer(OnlyTheseFields, serializers.Serializer):
+    """POST groups/: the caller becomes the owner; the slug is made from the name."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    visibility = serializers.ChoiceField(
+        choices=ReadingGroup.Visibility.choices, default=ReadingGroup.Visibility.PRIVATE
+    )
+
+
+class GroupUpdateSerializer(OnlyTheseFields, serializers.Serializer):
+    """PATCH groups/{slug}/: any of these; the slug never changes."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=ReadingGroup.Visibility.choices, required=False)
+    premoderation = serializers.ChoiceField(
+        choices=ReadingGroup.Premoderation.choices, required=False
+    )
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.get_username", read_only=True)
+    joined = serializers.DateTimeField(source="created", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "status", "joined"]
+        read_only_fields = fields
+
+
+class MemberAddSerializer(OnlyTheseFields, serializers.Serializer):
+    """POST groups/{slug}/members/: add an existing user by username."""
+
+    user = serializers.CharField(help_text="username")
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+
+
+class MemberChangeSerializer(OnlyTheseFields, serializers.Serializer):
+    """PATCH groups/{slug}/members/{username}/: a new `role`, a new `status` (ban, unban), or
+    both (the status first)."""
+
+    role = serializers.ChoiceField(choices=Membership.Role.choices, required=False)
+    status = serializers.ChoiceField(choices=Membership.Status.choices, required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not attrs:
+            raise serializers.ValidationError("Send a role, a status or both.")
+        return attrs
+
+
+class MemberNameSerializer(OnlyTheseFields, serializers.Serializer):
+    """DELETE groups/{slug}/members/ names the member in the body."""
+
+    user = serializers.CharField(help_text="username")
+
+
+class MemberChangeByNameSerializer(MemberChangeSerializer):
+    """PATCH groups/{slug}/members/ names the member in the body, beside the change."""
+
+    user = serializers.CharField(help_text="username")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not set(attrs) - {"user"}:
+            raise serializers.ValidationError("Send a role, a status or both.")
+        return attrs
+
+
+class InviteSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="the invite page to share")
+    state = serializers.CharField(read_only=True, help_text="usable, revoked, expired, used_up")
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Invite
+        fields = [
+            "id",
+            "token",
+            "url",
+            "role",
+            "expires",
+            "max_uses",
+            "uses",
+            "revoked",
+            "state",
+            "created_by",
+            "created",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, invite) -> str:
+        path = reverse("papers:invite", kwargs={"token": invite.token})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class InviteCreateSerializer(OnlyTheseFields, serializers.Serializer):
+    """POST groups/{slug}/invites/: `expires` null: never; `max_uses` null: unlimited."""
+
+    role = serializers.ChoiceField(choices=Invite.Role.choices, default=Invite.Role.MEMBER)
+    expires = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    max_uses = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+
+
+class InviteRevokeSerializer(OnlyTheseFields, serializers.Serializer):
+    """DELETE groups/{slug}/invites/ names the invite by `token` or `id`."""
+
+    token = serializers.CharField(required=False)
+    id = serializers.IntegerField(required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not attrs:
+            raise serializers.ValidationError("Name the invite by its token or its id.")
+        return attrs
 
 
 class SectionSerializer(serializers.ModelSerializer):

@@ -415,8 +415,8 @@ def test_group_detail_answers_404_for_a_private_group(outsider_api, member_api, 
     assert member_api.get("/api/v1/groups/seminar/").json()["paper_count"] == 0
 
 
-def test_groups_refuse_post(member_api):
-    assert member_api.post("/api/v1/groups/", {}).status_code == 405
+def test_groups_refuse_put(member_api, group):
+    assert member_api.put("/api/v1/groups/seminar/", {}).status_code == 405
 
 
 @pytest.mark.parametrize("size", [1, 10])

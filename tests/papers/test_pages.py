@@ -137,8 +137,9 @@ def test_group_makes_a_fixed_number_of_queries(
 ):
     for i in range(size):
         make_paper(group, title=f"Paper {i}", body=2, references=1)
-    # session, user, group, membership (may add papers?), papers with their paragraph counts
-    with django_assert_num_queries(5):
+    # session, user, group, membership (asked once for every permission), papers with their
+    # paragraph counts, members with their names (test_group_query_counts.py: owners too)
+    with django_assert_num_queries(6):
         response = member_client.get(group_url(group))
     assert response.text.count('class="paper-title"') == size
 
