@@ -288,6 +288,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share a field name: a member's role and the role an invite grants, a
+    # member's status and a paper's. Named here so the schema's enums read well.
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "papers.models.Membership.Role",
+        "InviteRoleEnum": "papers.models.Invite.Role",
+        "MemberStatusEnum": "papers.models.Membership.Status",
+        "PaperStatusEnum": "papers.models.Paper.Status",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
