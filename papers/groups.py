@@ -228,12 +228,16 @@ def member_add(
 ) -> Membership:
     """Add an existing user straight away (invite links are the usual way in)."""
     _check_role(role)
+    if role == Membership.Role.OWNER:
+        raise ValidationError(
+            {"role": "Add them as a member or moderator, then make them an owner."}
+        )
     if group.personal:
         raise ValidationError(PERSONAL_NOT_SHARED)
     if not permissions.can_invite(actor, group, role):
-        if role == Membership.Role.MEMBER:
-            raise PermissionDenied("Only the group's owners and moderators may add members.")
-        raise PermissionDenied(f"Only the group's owners may add a {role}.")
+        if role == Membership.Role.MODERATOR and permissions.can_invite(actor, group):
+            raise PermissionDenied("Only the group's owners may add moderators.")
+        raise PermissionDenied("Only the group's owners and moderators may add members.")
     with transaction.atomic():
         _lock(group)
         existing = Membership.objects.filter(group=group, user=user).first()

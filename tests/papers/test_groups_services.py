@@ -251,8 +251,10 @@ def test_owners_and_moderators_add_existing_users(group, owner, moderator):
     member_add(actor=owner, group=group, user=helper, role="moderator")
     assert membership(group, newcomer).role == "member"
     assert membership(group, helper).role == "moderator"
-    with pytest.raises(PermissionDenied, match="Only the group's owners may add a moderator"):
+    with pytest.raises(PermissionDenied, match="Only the group's owners may add moderators"):
         member_add(actor=moderator, group=group, user=make_user("x"), role="moderator")
+    with pytest.raises(ValidationError, match="then make them an owner"):
+        member_add(actor=owner, group=group, user=make_user("y"), role="owner")
     with pytest.raises(ValidationError, match="already a member"):
         member_add(actor=owner, group=group, user=newcomer)
 
