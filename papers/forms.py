@@ -154,7 +154,7 @@ class MemberRoleForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    role = forms.ChoiceField(choices=Invite.Role.choices, label="Joins as")
+    role = forms.ChoiceField(choices=Invite.Role.choices, initial="member", label="Joins as")
     expires_in = forms.ChoiceField(
         choices=[(key, label) for key, (label, _delta) in INVITE_EXPIRY.items()],
         initial="7d",
@@ -165,12 +165,16 @@ class InviteForm(forms.Form):
         min_value=1,
         max_value=10000,
         label="Uses",
-        help_text="Leave empty for no limit.",
+        help_text="Empty: no limit.",
+        widget=forms.NumberInput(attrs={"placeholder": "No limit"}),
     )
 
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [c for c in Invite.Role.choices if c[0] in roles]
+        # Member first: the usual link.
+        self.fields["role"].choices = sorted(
+            (c for c in Invite.Role.choices if c[0] in roles), key=lambda c: c[0] != "member"
+        )
         if len(roles) == 1:
             self.fields["role"].widget = forms.HiddenInput()
             self.fields["role"].initial = roles[0]
