@@ -7,6 +7,7 @@ cannot see answers 404 to everything under it; without credentials, every write 
 """
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import CharField, Count, OuterRef, Subquery, Value
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -158,14 +159,16 @@ class GroupViewSet(
         return membership
 
     def _change_member(self, membership: Membership, data: dict) -> Response:
+        """The status first, then the role; both or neither (one transaction)."""
         actor = self.request.user
-        if "status" in data and data["status"] != membership.status:
-            if data["status"] == Membership.Status.BANNED:
-                member_ban(actor=actor, membership=membership)
-            else:
-                member_unban(actor=actor, membership=membership)
-        if "role" in data:
-            member_set_role(actor=actor, membership=membership, role=data["role"])
+        with transaction.atomic():
+            if "status" in data and data["status"] != membership.status:
+                if data["status"] == Membership.Status.BANNED:
+                    member_ban(actor=actor, membership=membership)
+                else:
+                    member_unban(actor=actor, membership=membership)
+            if "role" in data:
+                member_set_role(actor=actor, membership=membership, role=data["role"])
         return Response(MemberSerializer(membership).data)
 
     def _delete_member(self, group: ReadingGroup, username: str) -> Response:

@@ -245,6 +245,26 @@ def test_adding_an_existing_user(owner_api, moderator_api, group, owner, moderat
     assert response.json() == {"detail": "nell is already a member."}
 
 
+def test_a_status_and_a_role_change_together_or_not_at_all(owner_api, group, member):
+    response = owner_api.patch(
+        f"{MEMBERS}amina/", {"status": "banned", "role": "moderator"}, format="json"
+    )
+    assert response.status_code == 400
+    assert Membership.objects.get(user=member).status == "active"
+    response = owner_api.patch(
+        f"{MEMBERS}amina/", {"status": "active", "role": "moderator"}, format="json"
+    )
+    assert response.status_code == 200
+    assert Membership.objects.get(user=member).role == "moderator"
+
+
+def test_usernames_with_dots_and_at_signs_are_found(owner_api, group):
+    for name in ("a.json", "ann@example.org"):
+        join(group, make_user(name))
+        response = owner_api.patch(f"{MEMBERS}{name}/", {"status": "banned"}, format="json")
+        assert (response.status_code, response.json()["user"]) == (200, name)
+
+
 def test_an_unknown_member_answers_404(owner_api, group):
     assert (
         owner_api.patch(f"{MEMBERS}nobody/", {"role": "member"}, format="json").status_code == 404
