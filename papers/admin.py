@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Citation, Membership, Paper, Paragraph, ReadingGroup, Reference, Section
+from .models import (
+    Citation,
+    Invite,
+    Membership,
+    Paper,
+    Paragraph,
+    ReadingGroup,
+    Reference,
+    Section,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,7 +20,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(ReadingGroup)
 class ReadingGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "visibility", "created"]
+    list_display = ["name", "slug", "visibility", "personal", "created"]
+    list_filter = ["visibility", "personal"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
     inlines = [MembershipInline]
@@ -23,6 +33,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "status"]
     list_select_related = ["user", "group"]
     raw_id_fields = ["user", "group"]
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    list_display = ["group", "role", "uses", "max_uses", "expires", "revoked", "created"]
+    list_filter = ["role"]
+    list_select_related = ["group"]
+    raw_id_fields = ["group", "created_by"]
+    readonly_fields = ["token", "uses"]
 
 
 @admin.register(Paper)
