@@ -8,6 +8,10 @@ Two layers:
   and `paper_layout` groups paragraphs into headings, lists, quotes, front matter and notes;
 - `load_reading(paper)`, which reads a paper's structure in a fixed number of queries and feeds
   it to the functions above.
+
+Another layer may draw on the text without this module knowing what it is: `Highlight`s (spans
+in code points, drawn as `<mark>`) and an `aside` per paragraph (anything the template shows
+beside it) are handed in by paragraph id. The annotations app's workspace does that.
 """
 
 from collections import defaultdict
@@ -46,6 +50,21 @@ class Cite:
     @property
     def dom_id(self) -> str:
         return f"cite-{self.id}"
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A span of a paragraph's text (code points) to draw as `<mark class="…" data-…>`.
+
+    Handed in by another layer (the annotations workspace marks annotated passages). Highlights
+    may overlap each other, citations and inline marks: every run of text they cover gets its own
+    `<mark>`, nested longest-first where several cover it.
+    """
+
+    start: int
+    end: int
+    css_class: str
+    data: tuple[tuple[str, str], ...] = ()  # ("annotation", "17") becomes data-annotation="17"
 
 
 @dataclass(frozen=True)
@@ -123,13 +142,35 @@ def _join(parts: Iterable[str]) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _marked(text: str, start: int, end: int, marks, *, links: bool) -> SafeString:
-    """`text[start:end]` escaped, with the inline marks that cover it as HTML elements."""
+def _usable_highlights(highlights: Iterable[Highlight], text: str) -> list[Highlight]:
+    """The highlights inside the text, outermost first (earlier start, then longer). A highlight
+    outside the text or empty is left out rather than clipped: its offsets are stale."""
+    usable = [h for h in highlights if 0 <= h.start < h.end <= len(text)]
+    return sorted(usable, key=lambda h: (h.start, -h.end))
+
+
+def _mark_html(highlight: Highlight, inner: SafeString) -> SafeString:
+    attrs = format_html_join(" ", 'data-{}="{}"', highlight.data)
+    return format_html(
+        '<mark class="{}"{}{}>{}</mark>', highlight.css_class, " " if attrs else "", attrs, inner
+    )
+
+
+def _marked(
+    text: str, start: int, end: int, marks, *, links: bool, highlights: Sequence[Highlight] = ()
+) -> SafeString:
+    """`text[start:end]` escaped, with the inline marks and highlights that cover it as HTML
+    elements (highlights outermost)."""
     inside = [m for m in marks if m[1] < end and m[2] > start and (links or m[0] != "link")]
-    if not inside:
+    lit = [h for h in highlights if h.start < end and h.end > start]
+    if not inside and not lit:
         return escape(text[start:end])
     cuts = sorted(
-        {start, end} | {max(m[1], start) for m in inside} | {min(m[2], end) for m in inside}
+        {start, end}
+        | {max(m[1], start) for m in inside}
+        | {min(m[2], end) for m in inside}
+        | {max(h.start, start) for h in lit}
+        | {min(h.end, end) for h in lit}
     )
     parts = []
     for a, b in zip(cuts, cuts[1:], strict=False):
@@ -146,13 +187,15 @@ def _marked(text: str, start: int, end: int, marks, *, links: bool) -> SafeStrin
         link = next((m for m in active if m[0] == "link"), None)
         if link is not None and (note is None or not note[3]):
             html = format_html('<a href="{}" rel="nofollow noopener">{}</a>', link[3], html)
+        for highlight in reversed([h for h in lit if h.start <= a and h.end >= b]):
+            html = _mark_html(highlight, html)
         parts.append(html)
     return _join(parts)
 
 
-def _cite_html(text: str, piece: Piece, marks) -> SafeString:
+def _cite_html(text: str, piece: Piece, marks, highlights: Sequence[Highlight]) -> SafeString:
     cite = piece.cite
-    inner = _marked(text, piece.start, piece.end, marks, links=False)
+    inner = _marked(text, piece.start, piece.end, marks, links=False, highlights=highlights)
     tip_id = f"{cite.dom_id}-tip"
     if cite.reference is not None:
         return format_html(
@@ -189,21 +232,25 @@ def render_paragraph(
     cites: Iterable[Cite] = (),
     marks: Sequence[Mapping] = (),
     notes: Mapping[str, str] | None = None,
+    highlights: Iterable[Highlight] = (),
 ) -> SafeString:
-    """A paragraph's text as HTML: citations as links with a popover, inline marks as elements.
+    """A paragraph's text as HTML: citations as links with a popover, inline marks as elements,
+    highlights as `<mark>`.
 
     Every piece of `text` and of the reference entries is escaped; link marks keep only http,
     https, mailto and `#` targets, and are dropped inside citations (no nested links). A
     footnote marker becomes a superscript linked to its note when `notes` (label to the note's
-    anchor) has it.
+    anchor) has it. The text content of the result, without the citation popovers
+    (`.cite-tip`), is `text` itself: offsets into it stay valid in the browser.
     """
     usable = _usable_marks(marks, text, notes or {})
+    lit = _usable_highlights(highlights, text)
     parts = []
     for piece in split_citations(text, cites):
         if piece.cite is None:
-            parts.append(_marked(text, piece.start, piece.end, usable, links=True))
+            parts.append(_marked(text, piece.start, piece.end, usable, links=True, highlights=lit))
         else:
-            parts.append(_cite_html(text, piece, usable))
+            parts.append(_cite_html(text, piece, usable, lit))
     return _join(parts)
 
 
@@ -234,6 +281,8 @@ class Para:
     kind: str
     label: str
     html: SafeString
+    id: int | None = None
+    aside: object = None  # what another layer shows beside the paragraph (opaque here)
 
 
 @dataclass
@@ -263,16 +312,21 @@ def _is_ordered(marks) -> bool:
 
 
 def paper_layout(
-    sections: Sequence, paragraphs: Iterable, cites: Mapping[int, list[Cite]]
+    sections: Sequence,
+    paragraphs: Iterable,
+    cites: Mapping[int, list[Cite]],
+    highlights: Mapping[int, Sequence[Highlight]] | None = None,
+    asides: Mapping[int, object] | None = None,
 ) -> Layout:
     """Group a paper's paragraphs (in order) for display.
 
     `sections` and `paragraphs` are ordered by position (Section and Paragraph rows, or anything
-    with the same attributes); `cites` maps a paragraph id to its citations. A section's heading
-    comes before its first paragraph, and headings of sections without paragraphs of their own
-    (a chapter heading followed by its first sub-heading) still appear in order. Consecutive list
-    items of one list become one list (numbered when the items have labels). Footnote markers
-    link to their note.
+    with the same attributes); `cites` maps a paragraph id to its citations, `highlights` to the
+    spans another layer marks in it, `asides` to what that layer shows beside it. A section's
+    heading comes before its first paragraph, and headings of sections without paragraphs of
+    their own (a chapter heading followed by its first sub-heading) still appear in order.
+    Consecutive list items of one list become one list (numbered when the items have labels).
+    Footnote markers link to their note.
     """
     layout = Layout()
     paragraphs = list(paragraphs)
@@ -286,9 +340,13 @@ def paper_layout(
             tag = f"h{min(section.level + 1, 6)}"
             layout.body.append(Block("heading", section=section, tag=tag))
 
+    highlights = highlights or {}
+    asides = asides or {}
     for p in paragraphs:
-        html = render_paragraph(p.text, cites.get(p.id, ()), p.marks, notes)
-        para = Para(p.anchor, p.kind, p.label, html)
+        html = render_paragraph(
+            p.text, cites.get(p.id, ()), p.marks, notes, highlights.get(p.id, ())
+        )
+        para = Para(p.anchor, p.kind, p.label, html, p.id, asides.get(p.id))
         if p.kind == Paragraph.Kind.FRONT_MATTER:
             layout.front_matter.append(para)
             continue
@@ -334,8 +392,14 @@ class Reading:
     references: list[RefItem]
 
 
-def load_reading(paper: Paper) -> Reading:
-    """Everything the reading page shows below the title, in five queries."""
+def load_reading(
+    paper: Paper,
+    *,
+    highlights: Mapping[int, Sequence[Highlight]] | None = None,
+    asides: Mapping[int, object] | None = None,
+) -> Reading:
+    """Everything the reading page shows below the title, in five queries. `highlights` and
+    `asides` (by paragraph id) come from the layer drawing on the text (see `paper_layout`)."""
     sections = list(paper.sections.all())
     references = list(paper.references.all())
     entries = {r.id: Entry(r.position, r.text) for r in references}
@@ -363,7 +427,7 @@ def load_reading(paper: Paper) -> Reading:
         "position",
     )  # fmt: skip
     return Reading(
-        layout=paper_layout(sections, paragraphs, cites),
+        layout=paper_layout(sections, paragraphs, cites, highlights, asides),
         outline=sections,
         references=[
             RefItem(

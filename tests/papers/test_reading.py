@@ -3,10 +3,12 @@
 from types import SimpleNamespace
 
 from django.utils.safestring import SafeString
+from lxml import html as lxml_html
 
 from papers.reading import (
     Cite,
     Entry,
+    Highlight,
     paper_layout,
     render_paragraph,
     render_reference,
@@ -130,6 +132,54 @@ def test_it_links_a_footnote_marker_to_its_note():
     html = render_paragraph("A remark.1 More.", marks=marks, notes={"1": "p-abc"})
     assert '<sup class="fnref"><a href="#p-abc">1</a></sup>' in html
     assert '<sup class="fnref">1</sup>' in render_paragraph("A remark.1 More.", marks=marks)
+
+
+def text_of(html: str) -> str:
+    """The text a browser shows for rendered paragraph HTML, citation popovers left out."""
+    root = lxml_html.fragment_fromstring(str(html), create_parent="div")
+    for tip in root.xpath('.//*[contains(@class, "cite-tip")]'):
+        tip.drop_tree()
+    return root.text_content()
+
+
+def test_it_marks_highlights_at_code_point_offsets():
+    text = "🙂 𝐀 claims: שלום, 42 attacks."
+    start = text.index("42")
+    html = render_paragraph(
+        text, highlights=[Highlight(start, start + 10, "hl role-evidence", (("annotation", "7"),))]
+    )
+    assert '<mark class="hl role-evidence" data-annotation="7">42 attacks</mark>' in html
+    assert text_of(html) == text
+
+
+def test_it_nests_overlapping_highlights_and_splits_them_at_citations():
+    text = "As argued (Smith, 2001), readers disagree."
+    a = Highlight(3, 23, "hl a", (("annotation", "1"),))  # "argued (Smith, 2001)"
+    b = Highlight(10, 41, "hl b", (("annotation", "2"),))  # "(Smith, 2001), readers disagree"
+    html = render_paragraph(text, [Cite(1, 10, 23, reference=SMITH)], highlights=[b, a])
+    assert html.startswith('As <mark class="hl a" data-annotation="1">argued </mark>')
+    # Inside the citation both cover the text: the longer-starting-earlier one outside.
+    assert (
+        '<mark class="hl a" data-annotation="1"><mark class="hl b" data-annotation="2">'
+        "(Smith, 2001)</mark></mark></a>" in html
+    )
+    assert '<mark class="hl b" data-annotation="2">, readers disagree</mark>.' in html
+    assert text_of(html) == text
+
+
+def test_it_leaves_out_highlights_outside_the_text_and_escapes_their_attributes():
+    text = "Short <text>."
+    html = render_paragraph(
+        text,
+        highlights=[
+            Highlight(0, 99, "hl"),  # past the end: stale offsets
+            Highlight(4, 4, "hl"),  # empty
+            Highlight(6, 12, 'hl" onclick="x', (("author", '<b a="1">'),)),
+        ],
+    )
+    assert html.count("<mark") == 1
+    assert 'class="hl&quot; onclick=&quot;x"' in html
+    assert 'data-author="&lt;b a=&quot;1&quot;&gt;">&lt;text&gt;</mark>' in html
 
 
 def para(pid, kind, text, section=None, key=None, label=""):
