@@ -1,2 +1,314 @@
-"""What members write about papers. Annotations, comments, links and flags arrive with issue 5;
-the app exists now because exports live here (annotations/exports/)."""
+"""What members write about papers: argument roles, annotations, comments and links.
+
+Who sees what is decided here, once, by the `visible_to(user)` QuerySet methods; who may change
+what by annotations.permissions; the writes live in annotations.services.
+
+Seeing, for every kind of item:
+- only on papers the user may see (`Paper.objects.visible_to`);
+- status "visible": everyone who sees the paper (a private annotation: its author only);
+- status "pending" or "hidden": the author (marked), and the group's owners and moderators
+  (`_moderator_groups`: the hook the moderation issue builds on);
+- status "deleted": annotations and links never (the `since` feed excepted: it carries deleted
+  annotations as tombstones so clients drop them); comments stay as tombstones, body blanked,
+  so a thread keeps its shape.
+A comment on an annotation is seen only with its annotation; a link only with both its ends.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from papers.models import Membership, Paper, Paragraph, ReadingGroup
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+class Status(models.TextChoices):
+    """The life of an annotation or comment (moderation moves between the first three)."""
+
+    VISIBLE = "visible", "Visible"
+    HIDDEN = "hidden", "Hidden by a moderator"
+    PENDING = "pending", "Waiting for a moderator"
+    DELETED = "deleted", "Deleted by its author"
+
+
+def _moderator_groups(user) -> models.QuerySet:
+    """Ids of the groups where the user is an active owner or moderator: there they also see
+    hidden and pending items (of the whole group, private annotations excepted). The moderation
+    issue builds its queue on the same question."""
+    return (
+        Membership.objects.active()
+        .filter(user=user, role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR])
+        .values("group_id")
+    )
+
+
+def _visible_papers(user) -> models.QuerySet:
+    return Paper.objects.visible_to(user).values("id")
+
+
+def _annotation_q(user, prefix: str = "", *, with_deleted: bool = False) -> Q:
+    """The condition for an annotation (reached through `prefix`, e.g. "annotation__") that the
+    user may see, given that they may see its paper."""
+    f = lambda name: prefix + name  # noqa: E731 (a one-line field namer)
+    everyone = Q(**{f("status"): Status.VISIBLE})
+    if with_deleted:
+        everyone |= Q(**{f("status"): Status.DELETED})
+    if not _signed_in(user):
+        return everyone & Q(**{f("visibility"): Annotation.Visibility.GROUP})
+    mine = Q(**{f("author"): user})
+    shared = Q(**{f("visibility"): Annotation.Visibility.GROUP})
+    held = Q(**{f("status") + "__in": [Status.PENDING, Status.HIDDEN]})
+    moderated = held & shared & Q(**{f("paper__group_id__in"): _moderator_groups(user)})
+    return (everyone & (shared | mine)) | (held & mine) | moderated
+
+
+class RoleQuerySet(models.QuerySet):
+    def active(self) -> "RoleQuerySet":
+        """Roles that new annotations may take (retired ones keep their old annotations)."""
+        return self.filter(retired=False)
+
+
+class Role(models.Model):
+    """An argument role of a group's vocabulary: claim, evidence, theory, and those a group adds.
+
+    The slug never changes (annotations and the API name the role by it); the name, colour, key
+    and description may. Retired roles keep their annotations but take no new ones.
+    """
+
+    group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="roles")
+    slug = models.SlugField(max_length=40)
+    name = models.CharField(max_length=60)
+    color = models.CharField(
+        max_length=7,
+        validators=[RegexValidator(r"^#[0-9a-f]{6}$", "A colour is written #rrggbb (lowercase).")],
+    )
+    # The keyboard shortcut on the reading page: one character, unique among the group's
+    # active roles.
+    key = models.CharField(max_length=1)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "slug"],
+                name="role_unique_slug",
+                violation_error_message="This group already has a role with this slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "key"],
+                condition=Q(retired=False),
+                name="role_unique_key",
+                violation_error_message="Another role of this group already uses this key.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.group})"
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user, *, with_deleted: bool = False) -> "AnnotationQuerySet":
+        """Annotations the user may see (module docstring). `with_deleted` adds deleted ones
+        the user could once see, as tombstones: the `since` feed, so that clients drop them."""
+        return self.filter(
+            _annotation_q(user, with_deleted=with_deleted), paper_id__in=_visible_papers(user)
+        )
+
+
+class Annotation(models.Model):
+    """A paragraph, or a passage of it, tagged with a role and an optional Markdown note.
+
+    A passage is addressed twice, like the W3C selectors: `exact` with `prefix`/`suffix`
+    (TextQuoteSelector) and `start`/`end` in code points of `Paragraph.text`
+    (TextPositionSelector). `start`/`end` empty: the whole paragraph. `version` counts changes
+    (the API's ETag); a change names the version it starts from (If-Match).
+    """
+
+    class Visibility(models.TextChoices):
+        GROUP = "group", "The group"
+        PRIVATE = "private", "Only me"
+
+    Status = Status
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="annotations")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="annotations")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="annotations")
+    exact = models.TextField(blank=True)
+    prefix = models.TextField(blank=True)
+    suffix = models.TextField(blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    # The note rendered and sanitised (annotations.markdown), kept so reads never render.
+    note_html = models.TextField(blank=True)
+    # Kept when the account goes (the group's discussion keeps its shape): author null.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="annotations",
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.GROUP
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
+    version = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["paper", "updated"], name="annotation_paper_updated"),
+            models.Index(fields=["paper", "created"], name="annotation_paper_created"),
+            models.Index(fields=["paragraph"], name="annotation_paragraph"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(start__isnull=True) & Q(end__isnull=True))
+                | (Q(start__isnull=False) & Q(end__gt=models.F("start"))),
+                name="annotation_span",
+                violation_error_message="A passage has both start and end, and end > start.",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_id} on {self.paragraph_id}: {self.exact[:40] or '(paragraph)'}"
+
+    @property
+    def is_passage(self) -> bool:
+        return self.start is not None
+
+    @property
+    def quote(self) -> dict | None:
+        """The API's `quote`: null for the whole paragraph."""
+        if self.start is None:
+            return None
+        return {
+            "exact": self.exact,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CommentQuerySet":
+        """Comments the user may see, deleted ones as tombstones (module docstring)."""
+        everyone = Q(status__in=[Status.VISIBLE, Status.DELETED])
+        if _signed_in(user):
+            held = Q(status__in=[Status.PENDING, Status.HIDDEN])
+            everyone |= held & (Q(author=user) | Q(paper__group_id__in=_moderator_groups(user)))
+        on_visible_annotation = Q(annotation__isnull=True) | _annotation_q(user, "annotation__")
+        return self.filter(everyone, on_visible_annotation, paper_id__in=_visible_papers(user))
+
+
+class Comment(models.Model):
+    """A comment on a paragraph or on an annotation; `parent` makes it a reply (a reply keeps its
+    parent's paragraph and annotation). A comment on an annotation also names its paragraph.
+    Deleting blanks the body and leaves the row, status "deleted": a tombstone."""
+
+    Status = Status
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="comments")
+    paragraph = models.ForeignKey(
+        Paragraph, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
+    version = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [
+            models.Index(fields=["paper", "updated"], name="comment_paper_updated"),
+            models.Index(fields=["paper", "created"], name="comment_paper_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paragraph__isnull=False) | Q(annotation__isnull=False),
+                name="comment_has_target",
+                violation_error_message="A comment is on a paragraph or on an annotation.",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="comment_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_id}"
+
+
+class LinkQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "LinkQuerySet":
+        """Links whose both ends the user may see."""
+        return self.filter(
+            _annotation_q(user, "source__"),
+            _annotation_q(user, "target__"),
+            paper_id__in=_visible_papers(user),
+        )
+
+
+class Link(models.Model):
+    """An argument relation between two annotations of one paper: this evidence supports that
+    claim, this claim attacks that one, this passage cites that one."""
+
+    class Relation(models.TextChoices):
+        SUPPORTS = "supports", "supports"
+        ATTACKS = "attacks", "attacks"
+        CITES = "cites", "cites"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="links")
+    source = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="links_in")
+    relation = models.CharField(max_length=10, choices=Relation.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="links"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "relation"],
+                name="link_unique",
+                violation_error_message="These annotations are already linked this way.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")),
+                name="link_not_to_itself",
+                violation_error_message="An annotation cannot be linked to itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.relation} {self.target_id}"

@@ -1,0 +1,465 @@
+"""Writes of annotations, comments, links and a group's roles.
+
+Each function is keyword-only, owns its transaction, validates (`full_clean`) and raises
+ValidationError (bad input: a quote that does not match, an unknown role) or PermissionDenied
+(the user may not) with a message a person can act on. Who may do what is asked of
+annotations.permissions; nothing here decides it.
+
+Changes to an annotation or a comment are one conditional UPDATE that adds 1 to `version`: with
+`expected_version` (the API's If-Match) it only applies while the row still has that version, so
+of two edits made from the same version one wins and the other gets `Conflict` (HTTP 412): no
+lost update. Without it the change applies to whatever version is current.
+
+Deleting is the author's: an annotation becomes status "deleted" with its note blanked (it drops
+out of every list; the `since` feed still names it so clients remove it); a comment becomes a
+tombstone (body blanked) so its thread keeps its shape; a link is removed.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from papers.models import Paragraph, ReadingGroup
+
+from . import permissions
+from .markdown import render_markdown
+from .models import Annotation, Comment, Link, Role, RoleQuerySet, Status
+from .quotes import QuoteError, resolve_quote
+
+__all__ = [
+    "DEFAULT_ROLES",
+    "Conflict",
+    "annotation_create",
+    "annotation_delete",
+    "annotation_update",
+    "comment_create",
+    "comment_delete",
+    "comment_update",
+    "link_create",
+    "link_delete",
+    "role_create",
+    "role_update",
+    "roles_for_group",
+]
+
+# A group's vocabulary until its owners change it. Colours read on the page's #fbfaf6 with a
+# contrast of at least 5.7:1 and differ in hue and lightness (blue, burnt orange, plum).
+DEFAULT_ROLES = (
+    {
+        "slug": "claim",
+        "name": "Claim",
+        "key": "c",
+        "color": "#0b5cad",
+        "description": "A statement the text puts forward and argues for.",
+    },
+    {
+        "slug": "evidence",
+        "name": "Evidence",
+        "key": "e",
+        "color": "#a14a00",
+        "description": "Data, observations or sources offered in support of a claim.",
+    },
+    {
+        "slug": "theory",
+        "name": "Theory",
+        "key": "t",
+        "color": "#8b2f7a",
+        "description": "The framework or concepts the argument rests on.",
+    },
+)
+
+MAX_NOTE = 20_000  # characters of a note or a comment's body
+
+NOT_A_MEMBER = "Only active members of this paper's group may annotate, comment or link."
+NOT_THE_AUTHOR = "Only its author may change or delete this."
+NOT_AN_OWNER = "Only the group's owners may change its roles."
+
+
+class Conflict(Exception):
+    """The item changed (or was deleted) since the version the client started from: HTTP 412
+    with If-Match, 409 without. `current_version` is the version now stored (None: deleted)."""
+
+    def __init__(self, message: str, *, current_version: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.current_version = current_version
+
+
+# Roles
+
+
+def _create_default_roles(group: ReadingGroup) -> None:
+    # Two requests may get here at once: the unique (group, slug) constraint keeps one set.
+    with transaction.atomic():
+        Role.objects.bulk_create(
+            [Role(group=group, position=i, **role) for i, role in enumerate(DEFAULT_ROLES, 1)],
+            ignore_conflicts=True,
+        )
+
+
+def roles_for_group(group: ReadingGroup) -> RoleQuerySet:
+    """The group's roles in order, retired ones included (`.active()` leaves them out). A group
+    gets the default claim, evidence and theory the first time anyone asks."""
+    roles = Role.objects.filter(group=group).order_by("position", "id")
+    if not roles.exists():
+        _create_default_roles(group)
+    return roles
+
+
+def _role_by_slug(group: ReadingGroup, slug: str) -> Role:
+    role = Role.objects.filter(group=group, slug=slug).first()
+    if role is None and not Role.objects.filter(group=group).exists():
+        _create_default_roles(group)
+        role = Role.objects.filter(group=group, slug=slug).first()
+    if role is None or role.retired:
+        names = ", ".join(roles_for_group(group).active().values_list("slug", flat=True))
+        state = "is retired" if role is not None else "does not exist"
+        raise ValidationError(
+            {"role": f"The role “{slug}” {state} in this group; choose one of: {names}."}
+        )
+    return role
+
+
+def _save_role(role: Role) -> Role:
+    role.full_clean()
+    try:
+        with transaction.atomic():
+            role.save()
+    except IntegrityError as error:  # a race with another change of the same group's roles
+        raise ValidationError(
+            "Another role of this group already uses this slug or key; try again."
+        ) from error
+    return role
+
+
+def role_create(
+    *,
+    user,
+    group: ReadingGroup,
+    name: str,
+    color: str,
+    key: str,
+    slug: str = "",
+    description: str = "",
+) -> Role:
+    """Add a role to the group's vocabulary (owners). The slug is made from the name unless
+    given; it never changes afterwards."""
+    if not permissions.can_manage_roles(user, group):
+        raise PermissionDenied(NOT_AN_OWNER)
+    roles = roles_for_group(group)
+    name = " ".join((name or "").split())
+    slug = slugify(slug or name)[:40].strip("-")
+    if not slug:
+        raise ValidationError({"slug": "A role needs a name or a slug made of letters or digits."})
+    position = (roles.aggregate(last=Max("position"))["last"] or 0) + 1
+    role = Role(
+        group=group,
+        slug=slug,
+        name=name,
+        color=(color or "").strip().lower(),
+        key=(key or "").strip(),
+        description=(description or "").strip(),
+        position=position,
+    )
+    return _save_role(role)
+
+
+def role_update(
+    *,
+    role: Role,
+    user,
+    name: str | None = None,
+    color: str | None = None,
+    key: str | None = None,
+    description: str | None = None,
+    retired: bool | None = None,
+) -> Role:
+    """Rename, recolour, re-key, describe, retire or bring back a role (owners). Retiring keeps
+    its annotations (shown with it) but new ones cannot take it; the last active role stays."""
+    if not permissions.can_manage_roles(user, role.group):
+        raise PermissionDenied(NOT_AN_OWNER)
+    if name is not None:
+        role.name = " ".join(name.split())
+    if color is not None:
+        role.color = color.strip().lower()
+    if key is not None:
+        role.key = key.strip()
+    if description is not None:
+        role.description = description.strip()
+    with transaction.atomic():
+        if retired is not None:
+            if retired and not role.retired:
+                others = Role.objects.active().filter(group_id=role.group_id).exclude(pk=role.pk)
+                if not others.select_for_update().exists():
+                    raise ValidationError(
+                        {"retired": "A group needs at least one active role: add another first."}
+                    )
+            role.retired = retired
+        return _save_role(role)
+
+
+# Annotations
+
+
+def _note(note: str | None) -> tuple[str, str]:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationError({"note": f"A note is at most {MAX_NOTE:,} characters long."})
+    return note, render_markdown(note)
+
+
+def _quote_fields(paragraph: Paragraph, quote: dict | None) -> dict:
+    """The model fields for `quote` (None: the whole paragraph)."""
+    if quote is None:
+        return {"exact": "", "prefix": "", "suffix": "", "start": None, "end": None}
+    if not isinstance(quote, dict):
+        raise ValidationError(
+            {
+                "quote": "A quote is an object with exact, prefix, suffix, start "
+                "and end, or null for the whole paragraph."
+            }
+        )
+    unknown = set(quote) - {"exact", "prefix", "suffix", "start", "end"}
+    if unknown:
+        raise ValidationError({"quote": f"Unknown quote fields: {', '.join(sorted(unknown))}."})
+    try:
+        return resolve_quote(paragraph.text, **quote).as_dict()
+    except QuoteError as error:
+        raise ValidationError({"quote": str(error)}) from error
+
+
+def _check_visibility(visibility: str) -> str:
+    if visibility not in Annotation.Visibility.values:
+        raise ValidationError({"visibility": "Visibility is “group” or “private”."})
+    return visibility
+
+
+def annotation_create(
+    *,
+    user,
+    paragraph: Paragraph,
+    role_slug: str,
+    quote: dict | None = None,
+    note: str = "",
+    visibility: str = Annotation.Visibility.GROUP,
+) -> Annotation:
+    """Tag the paragraph (quote None) or a passage of it with one of the group's active roles.
+
+    `quote` is `{"exact", "prefix", "suffix", "start", "end"}`, any of them missing: checked and
+    completed by annotations.quotes.resolve_quote. The note is Markdown.
+    """
+    paper = paragraph.paper
+    if not permissions.can_annotate(user, paper):
+        raise PermissionDenied(NOT_A_MEMBER)
+    note, note_html = _note(note)
+    annotation = Annotation(
+        paper=paper,
+        paragraph=paragraph,
+        role=_role_by_slug(paper.group, role_slug),
+        note=note,
+        note_html=note_html,
+        author=user,
+        visibility=_check_visibility(visibility),
+        # Premoderation (ReadingGroup.premoderation) will start some as "pending".
+        status=Status.VISIBLE,
+        **_quote_fields(paragraph, quote),
+    )
+    # The foreign keys are the objects just loaded: no query to check they exist.
+    annotation.full_clean(exclude=["paper", "paragraph", "role", "author"])
+    with transaction.atomic():
+        annotation.save()
+    return annotation
+
+
+_ANNOTATION_FIELDS = frozenset({"role_slug", "quote", "note", "visibility"})
+
+
+def _apply(model, item, *, user, expected_version: int | None, values: dict) -> None:
+    """The one conditional UPDATE: bumps the version (and `updated`) only while the row is not
+    deleted and, with `expected_version`, still has that version; else Conflict."""
+    rows = model.objects.filter(pk=item.pk).exclude(status=Status.DELETED)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    values["updated"] = timezone.now()
+    if not rows.update(**values, version=F("version") + 1):
+        current = model.objects.filter(pk=item.pk).values_list("version", "status").first()
+        if current is None or current[1] == Status.DELETED:
+            raise Conflict("This was deleted in the meantime.", current_version=None)
+        raise Conflict(
+            f"This changed since version {expected_version} (it is at version {current[0]} "
+            f"now): reload it and make your change again.",
+            current_version=current[0],
+        )
+    for name, value in values.items():
+        setattr(item, name, value)
+    if expected_version is not None:
+        item.version = expected_version + 1
+    else:
+        item.refresh_from_db(fields=["version"])
+
+
+def annotation_update(
+    *, annotation: Annotation, user, expected_version: int | None = None, **fields
+) -> Annotation:
+    """Change the role (`role_slug`), `quote` (None: the whole paragraph), `note` or
+    `visibility` of the user's own annotation; Conflict when `expected_version` is stale."""
+    if unknown := set(fields) - _ANNOTATION_FIELDS:
+        raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    if not permissions.can_edit(user, annotation):
+        raise PermissionDenied(NOT_THE_AUTHOR)
+    values: dict = {}
+    if "role_slug" in fields:
+        role = _role_by_slug(annotation.paper.group, fields["role_slug"])
+        values["role"] = role
+    if "quote" in fields:
+        values.update(_quote_fields(annotation.paragraph, fields["quote"]))
+    if "note" in fields:
+        values["note"], values["note_html"] = _note(fields["note"])
+    if "visibility" in fields:
+        values["visibility"] = _check_visibility(fields["visibility"])
+    with transaction.atomic():
+        _apply(Annotation, annotation, user=user, expected_version=expected_version, values=values)
+    return annotation
+
+
+def annotation_delete(
+    *, annotation: Annotation, user, expected_version: int | None = None
+) -> Annotation:
+    """The author deletes their annotation: status "deleted", note blanked (module docstring)."""
+    if not permissions.can_edit(user, annotation):
+        raise PermissionDenied(NOT_THE_AUTHOR)
+    values = {"status": Status.DELETED, "note": "", "note_html": ""}
+    with transaction.atomic():
+        _apply(Annotation, annotation, user=user, expected_version=expected_version, values=values)
+    return annotation
+
+
+# Comments
+
+
+def _body(body: str | None) -> tuple[str, str]:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "A comment needs some text."})
+    if len(body) > MAX_NOTE:
+        raise ValidationError({"body": f"A comment is at most {MAX_NOTE:,} characters long."})
+    return body, render_markdown(body)
+
+
+def comment_create(
+    *,
+    user,
+    paragraph: Paragraph | None = None,
+    annotation: Annotation | None = None,
+    parent: Comment | None = None,
+    body: str,
+) -> Comment:
+    """Comment on a paragraph or an annotation, or reply to a comment (`parent`; the reply is on
+    the parent's paragraph and annotation). A comment on an annotation also names its paragraph.
+    """
+    if parent is not None:
+        if parent.status == Status.DELETED:
+            raise ValidationError({"parent": "That comment was deleted; reply to its thread."})
+        if (annotation is not None and annotation.pk != parent.annotation_id) or (
+            paragraph is not None and paragraph.pk != parent.paragraph_id
+        ):
+            raise ValidationError({"parent": "A reply is on its parent's paragraph or annotation."})
+        annotation, paragraph = parent.annotation, parent.paragraph
+    if annotation is not None:
+        if paragraph is not None and paragraph.pk != annotation.paragraph_id:
+            raise ValidationError(
+                {"paragraph": "The annotation is on another paragraph: give one or the other."}
+            )
+        paragraph = annotation.paragraph
+    if paragraph is None:
+        raise ValidationError("A comment is on a paragraph or on an annotation.")
+    paper = paragraph.paper
+    if not permissions.can_comment(user, paper):
+        raise PermissionDenied(NOT_A_MEMBER)
+    if annotation is not None and not (
+        Annotation.objects.visible_to(user).filter(pk=annotation.pk).exists()
+    ):
+        raise ValidationError({"annotation": "There is no annotation with this id."})
+    body, body_html = _body(body)
+    comment = Comment(
+        paper=paper,
+        paragraph=paragraph,
+        annotation=annotation,
+        parent=parent,
+        body=body,
+        body_html=body_html,
+        author=user,
+        status=Status.VISIBLE,
+    )
+    comment.full_clean(exclude=["paper", "paragraph", "annotation", "parent", "author"])
+    with transaction.atomic():
+        comment.save()
+    return comment
+
+
+def comment_update(
+    *, comment: Comment, user, expected_version: int | None = None, body: str
+) -> Comment:
+    """Change the body of the user's own comment; Conflict when `expected_version` is stale."""
+    if not permissions.can_edit(user, comment):
+        raise PermissionDenied(NOT_THE_AUTHOR)
+    body, body_html = _body(body)
+    with transaction.atomic():
+        _apply(
+            Comment,
+            comment,
+            user=user,
+            expected_version=expected_version,
+            values={"body": body, "body_html": body_html},
+        )
+    return comment
+
+
+def comment_delete(*, comment: Comment, user, expected_version: int | None = None) -> Comment:
+    """The author deletes their comment: a tombstone (status "deleted", body blanked) that keeps
+    the replies in their thread."""
+    if not permissions.can_edit(user, comment):
+        raise PermissionDenied(NOT_THE_AUTHOR)
+    values = {"status": Status.DELETED, "body": "", "body_html": ""}
+    with transaction.atomic():
+        _apply(Comment, comment, user=user, expected_version=expected_version, values=values)
+    return comment
+
+
+# Links
+
+
+def link_create(*, user, source: Annotation, target: Annotation, relation: str) -> Link:
+    """Link two annotations of one paper: `source` supports, attacks or cites `target`."""
+    if source.pk == target.pk:
+        raise ValidationError({"target": "An annotation cannot be linked to itself."})
+    if source.paper_id != target.paper_id:
+        raise ValidationError({"target": "Both annotations must be on the same paper."})
+    if not permissions.can_link(user, source.paper):
+        raise PermissionDenied(NOT_A_MEMBER)
+    seen = set(
+        Annotation.objects.visible_to(user)
+        .filter(pk__in=[source.pk, target.pk])
+        .values_list("pk", flat=True)
+    )
+    for name, annotation in (("source", source), ("target", target)):
+        if annotation.pk not in seen:
+            raise ValidationError({name: "There is no annotation with this id."})
+    link = Link(paper=source.paper, source=source, target=target, relation=relation, author=user)
+    # source and target stay in: the uniqueness and "not itself" constraints name them.
+    link.full_clean(exclude=["paper", "author"])
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError as error:  # the same link made at the same moment
+        raise ValidationError("These annotations are already linked this way.") from error
+    return link
+
+
+def link_delete(*, link: Link, user) -> None:
+    """The link's author removes it."""
+    if not permissions.can_edit(user, link):
+        raise PermissionDenied(NOT_THE_AUTHOR)
+    link.delete()
