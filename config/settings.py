@@ -275,6 +275,8 @@ REST_FRAMEWORK = {
         # POST /api/v1/auth/token/, per client address (failed attempts also count against the
         # account, as on the login page: ACCOUNT_RATE_LIMITS["login_failed"]).
         "auth-token": os.environ.get("MARGINALIA_THROTTLE_AUTH_TOKEN", "10/minute"),
+        # POST /api/v1/preview/ (the note editor's Markdown preview), per user.
+        "preview": os.environ.get("MARGINALIA_THROTTLE_PREVIEW", "120/minute"),
     },
     # 0: the client is REMOTE_ADDR; a client's own X-Forwarded-For never picks its throttle.
     "NUM_PROXIES": MARGINALIA_TRUSTED_PROXIES,
@@ -295,6 +297,9 @@ SPECTACULAR_SETTINGS = {
         "InviteRoleEnum": "papers.models.Invite.Role",
         "MemberStatusEnum": "papers.models.Membership.Status",
         "PaperStatusEnum": "papers.models.Paper.Status",
+        "GroupVisibilityEnum": "papers.models.ReadingGroup.Visibility",
+        "AnnotationVisibilityEnum": "annotations.models.Annotation.Visibility",
+        "AnnotationStatusEnum": "annotations.models.Status",
     },
 }
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from annotations import api as annotations_api
 from papers import api as papers_api
 from papers import api_groups
 from papers.accounts.api import TokenObtainView
@@ -27,6 +28,23 @@ router.register("invites", api_groups.InviteViewSet, basename="invite")
 # /api/v1/papers/{id}/paragraphs/  GET
 # /api/v1/papers/{id}/references/  GET
 router.register("papers", papers_api.PaperViewSet, basename="paper")
+# /api/v1/groups/{slug}/roles/          GET, POST (owners)
+# /api/v1/groups/{slug}/roles/{role}/   GET, PATCH (owners: name, color, key, description, retired)
+router.register(
+    r"groups/(?P<group_slug>[^/.]+)/roles", annotations_api.RoleViewSet, basename="role"
+)
+# /api/v1/annotations/       GET (?paper, paragraph, role, author, group, status, since), POST
+# /api/v1/annotations/{id}/  GET (ETag), PATCH, DELETE (If-Match: 412 when stale)
+router.register("annotations", annotations_api.AnnotationViewSet, basename="annotation")
+# /api/v1/comments/          GET (?paper, paragraph, annotation, parent, author, group, status,
+#                            since), POST
+# /api/v1/comments/{id}/     GET (ETag), PATCH, DELETE (a tombstone; If-Match as annotations)
+router.register("comments", annotations_api.CommentViewSet, basename="comment")
+# /api/v1/links/             GET (?paper, annotation, source, target, relation, group), POST
+# /api/v1/links/{id}/        GET, DELETE
+router.register("links", annotations_api.LinkViewSet, basename="link")
+# /api/v1/preview/           POST {"markdown"} -> {"html"} (signed in, throttled)
+router.register("preview", annotations_api.PreviewViewSet, basename="preview")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,0 +1,485 @@
+"""The annotations API: annotations, comments, links, a group's roles, and the Markdown preview.
+
+What a caller may see comes from the `visible_to` QuerySet methods (annotations.models): anything
+else answers 404. What they may change comes from annotations.permissions (403 for what they see
+but may not change; 401 without credentials). Writes go through annotations.services.
+
+Annotations and comments carry `version`: GET answers it as `ETag: W/"<version>"`, and PATCH or
+DELETE with `If-Match` applies only while the item is still at that version, else 412 with the
+current version (no lost update). Lists are cursor-paginated, newest first; with `since` (an ISO
+date and time) they list what changed after it, oldest change first, deleted annotations
+included (status "deleted") so a client can drop them.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ParseError
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
+
+from papers import permissions as papers_permissions
+from papers.api import APIv1Settings
+from papers.models import ReadingGroup
+
+from .models import Annotation, Comment, Link
+from .permissions import CanEdit
+from .serializers import (
+    AnnotationCreateSerializer,
+    AnnotationFilterSerializer,
+    AnnotationSerializer,
+    AnnotationUpdateSerializer,
+    CommentCreateSerializer,
+    CommentFilterSerializer,
+    CommentSerializer,
+    CommentUpdateSerializer,
+    LinkCreateSerializer,
+    LinkFilterSerializer,
+    LinkSerializer,
+    PreviewResultSerializer,
+    PreviewSerializer,
+    RoleCreateSerializer,
+    RoleSerializer,
+    RoleUpdateSerializer,
+)
+from .services import (
+    Conflict,
+    annotation_create,
+    annotation_delete,
+    annotation_update,
+    comment_create,
+    comment_delete,
+    comment_update,
+    link_create,
+    link_delete,
+    role_create,
+    role_update,
+    roles_for_group,
+)
+
+
+class CursorPages(CursorPagination):
+    """Cursor pages (`next`/`previous` links, stable while rows are added): the view's
+    `ordering`, or its `since_ordering` when the request has `since`."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+    ordering = ("-created", "-id")
+
+    def get_ordering(self, request, queryset, view):
+        if "since" in request.query_params and getattr(view, "since_ordering", None):
+            return view.since_ordering
+        return getattr(view, "ordering", None) or self.ordering
+
+
+def etag(version: int) -> str:
+    return f'W/"{version}"'
+
+
+def expected_version(request) -> int | None:
+    """The version named by If-Match (`W/"3"`, `"3"` or `3`); None without one, or with `*`."""
+    value = request.headers.get("If-Match", "").strip()
+    if not value or value == "*":
+        return None
+    digits = value.removeprefix("W/").strip('"')
+    if not digits.isdigit():
+        raise ParseError('If-Match takes the ETag the item was read with, e.g. W/"3".')
+    return int(digits)
+
+
+FILTER_DOC = {
+    "paper": "only this paper's (id)",
+    "paragraph": "only this paragraph's (id)",
+    "author": "only this user's (username)",
+    "group": "only this group's papers' (slug)",
+    "since": "only what changed after this ISO 8601 date and time, oldest change first; "
+    "deleted annotations included (status `deleted`) so that clients drop them",
+}
+
+
+def _filter_parameters(serializer_class) -> list[OpenApiParameter]:
+    fields = serializer_class().fields
+    return [
+        OpenApiParameter(name, str, description=FILTER_DOC.get(name, field.help_text or ""))
+        for name, field in fields.items()
+    ]
+
+
+class ServiceErrors:
+    """How the services' errors reach a client: a ValidationError as 400 with the field
+    messages (`{"quote": ["…"]}`) or `{"detail": "…"}`; a Conflict as 412 when the request had
+    If-Match (409 otherwise: the item was deleted meanwhile), with the current version."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Conflict):
+            code = status.HTTP_412_PRECONDITION_FAILED
+            if not self.request.headers.get("If-Match"):
+                code = status.HTTP_409_CONFLICT
+            headers = {}
+            if exc.current_version is not None:
+                headers["ETag"] = etag(exc.current_version)
+            body = {"detail": exc.message, "version": exc.current_version}
+            return Response(body, status=code, headers=headers)
+        if isinstance(exc, DjangoValidationError):
+            if hasattr(exc, "error_dict"):
+                return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+            detail = " ".join(" ".join(exc.messages).split())
+            return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
+
+class _VersionedViewSet(
+    ServiceErrors,
+    APIv1Settings,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read (with ETag), create, change and delete (with If-Match) for annotations and
+    comments; the subclasses name their querysets, filters and services."""
+
+    pagination_class = CursorPages
+    since_ordering = ("updated", "id")
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filter_serializer_class = None
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsAuthenticated()]
+        if self.action in ("partial_update", "destroy"):
+            return [(IsAuthenticated & CanEdit)()]
+        return [AllowAny()]
+
+    def filters(self) -> dict:
+        """The list's query parameters, checked once per request (400 on a bad value)."""
+        if not hasattr(self, "_filters"):
+            serializer = self.filter_serializer_class(data=self.request.query_params)
+            serializer.is_valid(raise_exception=True)
+            self._filters = serializer.validated_data
+        return self._filters
+
+    def _one(self, item, code: int = status.HTTP_200_OK, **headers) -> Response:
+        data = self.get_serializer(item).data
+        return Response(data, status=code, headers={"ETag": etag(item.version), **headers})
+
+    def _location(self, item) -> dict:
+        name = f"{self.basename}-detail"
+        return {"Location": self.request.build_absolute_uri(reverse(name, args=[item.pk]))}
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._one(self.get_object())
+
+
+_VERSIONED_RESPONSES = {
+    409: OpenApiResponse(OpenApiTypes.OBJECT, description="deleted meanwhile (no If-Match)"),
+    412: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="If-Match names a stale version: `detail` and the current `version`",
+    ),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    description='the ETag the item was read with (W/"<version>"): the change applies only '
+    "while the item is still at that version",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=_filter_parameters(AnnotationFilterSerializer)),
+    create=extend_schema(request=AnnotationCreateSerializer, responses={201: AnnotationSerializer}),
+    partial_update=extend_schema(
+        request=AnnotationUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: AnnotationSerializer, **_VERSIONED_RESPONSES},
+    ),
+    destroy=extend_schema(parameters=[IF_MATCH], responses={204: None, **_VERSIONED_RESPONSES}),
+)
+class AnnotationViewSet(_VersionedViewSet):
+    """Annotations the caller may see: members tag a paragraph or a passage with one of the
+    group's roles, with an optional Markdown note; authors change and delete their own."""
+
+    serializer_class = AnnotationSerializer
+    filter_serializer_class = AnnotationFilterSerializer
+    ordering = ("-created", "-id")
+
+    def get_queryset(self):
+        listing = self.action == "list"
+        filters = self.filters() if listing else {}
+        annotations = Annotation.objects.visible_to(
+            self.request.user, with_deleted="since" in filters
+        )
+        # The role's slug, name and colour, the author's username and the paragraph's anchor
+        # in the same query (no query per annotation); the paragraph's text stays behind.
+        annotations = annotations.select_related("role", "author", "paragraph").defer(
+            "paragraph__text", "paragraph__marks"
+        )
+        if not listing:
+            # The paper's group: whether the caller may change it (no query for the paper).
+            return annotations.select_related("paper__group")
+        return annotations.filter(**_lookups(filters, ANNOTATION_LOOKUPS))
+
+    def create(self, request, *args, **kwargs):
+        serializer = AnnotationCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        annotation = annotation_create(user=request.user, **serializer.service_arguments())
+        return self._one(annotation, status.HTTP_201_CREATED, **self._location(annotation))
+
+    def partial_update(self, request, *args, **kwargs):
+        annotation = self.get_object()
+        serializer = AnnotationUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        annotation_update(
+            annotation=annotation,
+            user=request.user,
+            expected_version=expected_version(request),
+            **serializer.service_arguments(),
+        )
+        return self._one(annotation)
+
+    def destroy(self, request, *args, **kwargs):
+        annotation_delete(
+            annotation=self.get_object(),
+            user=request.user,
+            expected_version=expected_version(request),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Query parameter -> ORM lookup, for each list.
+ANNOTATION_LOOKUPS = {
+    "paper": "paper_id",
+    "paragraph": "paragraph_id",
+    "role": "role__slug",
+    "author": "author__username",
+    "group": "paper__group__slug",
+    "status": "status",
+    "since": "updated__gt",
+}
+COMMENT_LOOKUPS = {
+    "paper": "paper_id",
+    "paragraph": "paragraph_id",
+    "annotation": "annotation_id",
+    "parent": "parent_id",
+    "author": "author__username",
+    "group": "paper__group__slug",
+    "status": "status",
+    "since": "updated__gt",
+}
+LINK_LOOKUPS = {
+    "paper": "paper_id",
+    "source": "source_id",
+    "target": "target_id",
+    "relation": "relation",
+    "group": "paper__group__slug",
+}
+
+
+def _lookups(filters: dict, lookups: dict) -> dict:
+    return {lookups[name]: value for name, value in filters.items() if name in lookups}
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=_filter_parameters(CommentFilterSerializer)),
+    create=extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer}),
+    partial_update=extend_schema(
+        request=CommentUpdateSerializer,
+        parameters=[IF_MATCH],
+        responses={200: CommentSerializer, **_VERSIONED_RESPONSES},
+    ),
+    destroy=extend_schema(parameters=[IF_MATCH], responses={204: None, **_VERSIONED_RESPONSES}),
+)
+class CommentViewSet(_VersionedViewSet):
+    """Comments on paragraphs and annotations, oldest first (threads read in order); replies
+    name their `parent`. Deleting leaves a tombstone (status `deleted`, no body, no author)."""
+
+    serializer_class = CommentSerializer
+    filter_serializer_class = CommentFilterSerializer
+    ordering = ("created", "id")
+
+    def get_queryset(self):
+        listing = self.action == "list"
+        comments = Comment.objects.visible_to(self.request.user)
+        # The author's username and the paragraph's anchor in the same query (no query per
+        # comment); the paragraph's text stays behind.
+        comments = comments.select_related("author", "paragraph").defer(
+            "paragraph__text", "paragraph__marks"
+        )
+        if not listing:
+            # The paper's group: whether the caller may change it (no query for the paper).
+            return comments.select_related("paper__group")
+        return comments.filter(**_lookups(self.filters(), COMMENT_LOOKUPS))
+
+    def create(self, request, *args, **kwargs):
+        serializer = CommentCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        comment = comment_create(user=request.user, **serializer.validated_data)
+        return self._one(comment, status.HTTP_201_CREATED, **self._location(comment))
+
+    def partial_update(self, request, *args, **kwargs):
+        comment = self.get_object()
+        if comment.status == Comment.Status.DELETED:
+            return Response(
+                {"detail": "This comment was deleted."}, status=status.HTTP_409_CONFLICT
+            )
+        serializer = CommentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment_update(
+            comment=comment,
+            user=request.user,
+            expected_version=expected_version(request),
+            body=serializer.validated_data["body"],
+        )
+        return self._one(comment)
+
+    def destroy(self, request, *args, **kwargs):
+        comment = self.get_object()
+        if comment.status != Comment.Status.DELETED:
+            comment_delete(
+                comment=comment, user=request.user, expected_version=expected_version(request)
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=_filter_parameters(LinkFilterSerializer)),
+    create=extend_schema(request=LinkCreateSerializer, responses={201: LinkSerializer}),
+)
+class LinkViewSet(
+    ServiceErrors,
+    APIv1Settings,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Links between two annotations of a paper (`supports`, `attacks`, `cites`), seen by whoever
+    sees both ends; members link, the link's author removes it."""
+
+    serializer_class = LinkSerializer
+    pagination_class = CursorPages
+    ordering = ("created", "id")
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsAuthenticated()]
+        if self.action == "destroy":
+            return [(IsAuthenticated & CanEdit)()]
+        return [AllowAny()]
+
+    def get_queryset(self):
+        # The author's username in the same query (no query per link).
+        links = Link.objects.visible_to(self.request.user).select_related("author")
+        if self.action != "list":
+            # The paper's group: whether the caller may remove it.
+            return links.select_related("paper__group")
+        serializer = LinkFilterSerializer(data=self.request.query_params)
+        serializer.is_valid(raise_exception=True)
+        filters = dict(serializer.validated_data)
+        if annotation := filters.pop("annotation", None):
+            links = links.filter(Q(source_id=annotation) | Q(target_id=annotation))
+        return links.filter(**_lookups(filters, LINK_LOOKUPS))
+
+    def create(self, request, *args, **kwargs):
+        serializer = LinkCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        link = link_create(user=request.user, **serializer.validated_data)
+        location = request.build_absolute_uri(reverse("link-detail", args=[link.pk]))
+        return Response(
+            self.get_serializer(link).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        link_delete(link=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(parameters=[OpenApiParameter("group_slug", str, OpenApiParameter.PATH)])
+@extend_schema_view(
+    create=extend_schema(request=RoleCreateSerializer, responses={201: RoleSerializer}),
+    partial_update=extend_schema(request=RoleUpdateSerializer, responses={200: RoleSerializer}),
+)
+class RoleViewSet(
+    ServiceErrors,
+    APIv1Settings,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A group's argument roles, in order, retired ones included (`retired`: kept for old
+    annotations, offered for no new ones). Whoever sees the group reads them; owners add,
+    rename, recolour, re-key, describe and retire them. A role's slug never changes."""
+
+    serializer_class = RoleSerializer
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def group(self) -> ReadingGroup:
+        """The group of the URL (404 when the caller may not see it), with the caller's
+        membership looked up once for every question of this request."""
+        if not hasattr(self, "_group"):
+            groups = ReadingGroup.objects.visible_to(self.request.user)
+            self._group = get_object_or_404(groups, slug=self.kwargs["group_slug"])
+            papers_permissions.remember_membership(self.request.user, self._group)
+        return self._group
+
+    def get_queryset(self):
+        return roles_for_group(self.group())
+
+    def create(self, request, *args, **kwargs):
+        serializer = RoleCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        role = role_create(user=request.user, group=self.group(), **serializer.validated_data)
+        return Response(self.get_serializer(role).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        role = self.get_object()
+        role.group = self.group()
+        serializer = RoleUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        role_update(role=role, user=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(role).data)
+
+
+@extend_schema_view(
+    create=extend_schema(request=PreviewSerializer, responses={200: PreviewResultSerializer})
+)
+class PreviewViewSet(ServiceErrors, APIv1Settings, viewsets.GenericViewSet):
+    """Markdown to the sanitised HTML a note or comment would show (the editor's preview)."""
+
+    permission_classes = [IsAuthenticated]
+    # Per user: MARGINALIA_THROTTLE_PREVIEW (config/settings.py), on top of the API-wide limit.
+    throttle_classes = [ScopedRateThrottle, UserRateThrottle]
+    throttle_scope = "preview"
+    serializer_class = PreviewSerializer
+    pagination_class = None
+
+    def create(self, request, *args, **kwargs):
+        serializer = PreviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"html": serializer.html()})
