@@ -8,6 +8,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from annotations.models import Annotation, Comment, Link, Status
 from papers.models import Citation, Paper
 
 SCHEMA = "marginalia-export/1"
@@ -19,8 +20,10 @@ def _dump(value) -> str:
 
 
 def paper_chunks(paper: Paper, *, user=None) -> Iterator[str]:
-    """The paper's native export, in chunks. `user` decides what annotations are visible once
-    annotations exist; structure is the same for everyone who may see the paper."""
+    """The paper's native export, in chunks. Structure is the same for everyone who may see the
+    paper; annotations, comments and links are what `user` may see (`visible_to`), or, with no
+    user (the `export_paper` command), everything but deleted annotations and links, hidden and
+    pending items included and marked by their `status`."""
     head = {
         "id": paper.pk,
         "title": paper.title,
@@ -40,8 +43,9 @@ def paper_chunks(paper: Paper, *, user=None) -> Iterator[str]:
     yield from _list("paragraphs", _paragraphs(paper))
     yield from _list("references", _references(paper))
     yield from _list("citations", _citations(paper))
-    for name in ("annotations", "comments", "links"):
-        yield from _list(name, [])
+    yield from _list("annotations", _annotations(paper, user))
+    yield from _list("comments", _comments(paper, user))
+    yield from _list("links", _links(paper, user))
     yield "\n}\n"
 
 
@@ -123,3 +127,59 @@ def _citations(paper: Paper) -> Iterator[dict]:
             "reference": reference,
             "candidates": candidates.get(id_) or ([reference] if reference else []),
         }
+
+
+def _iso(moment) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _scoped(model, paper: Paper, user):
+    rows = model.objects.filter(paper=paper)
+    if user is not None:
+        return rows & model.objects.visible_to(user)
+    if model is Comment:
+        return rows  # deleted comments stay as tombstones: threads keep their shape
+    return rows.exclude(status=Status.DELETED) if model is Annotation else rows
+
+
+def _annotations(paper: Paper, user) -> Iterator[dict]:
+    rows = _scoped(Annotation, paper, user).order_by("id").values_list(
+        "id", "paragraph_id", "paragraph__anchor", "role__slug", "exact", "prefix", "suffix",
+        "start", "end", "note", "note_html", "author__username", "visibility", "status",
+        "created", "updated", "version",
+    )  # fmt: skip
+    for row in rows.iterator(_BATCH):
+        (id_, paragraph, anchor, role, exact, prefix, suffix, start, end, note, note_html,
+         author, visibility, status, created, updated, version) = row  # fmt: skip
+        quote = None
+        if start is not None:
+            quote = {"exact": exact, "prefix": prefix, "suffix": suffix, "start": start,
+                     "end": end}  # fmt: skip
+        yield {"id": id_, "paper": paper.pk, "paragraph": paragraph, "anchor": anchor,
+               "role": role, "quote": quote, "note": note, "note_html": note_html,
+               "author": author, "visibility": visibility, "status": status,
+               "created": _iso(created), "updated": _iso(updated), "version": version}  # fmt: skip
+
+
+def _comments(paper: Paper, user) -> Iterator[dict]:
+    rows = _scoped(Comment, paper, user).order_by("id").values_list(
+        "id", "paragraph_id", "annotation_id", "parent_id", "author__username", "body",
+        "status", "created", "updated",
+    )  # fmt: skip
+    for id_, paragraph, annotation, parent, author, body, status, created, updated in rows.iterator(
+        _BATCH
+    ):
+        yield {"id": id_, "paragraph": paragraph, "annotation": annotation, "parent": parent,
+               "author": author, "body": body, "status": status, "created": _iso(created),
+               "updated": _iso(updated)}  # fmt: skip
+
+
+def _links(paper: Paper, user) -> Iterator[dict]:
+    rows = _scoped(Link, paper, user).order_by("id")
+    if user is None:
+        # A link stands only while both its ends do.
+        rows = rows.exclude(source__status=Status.DELETED).exclude(target__status=Status.DELETED)
+    for id_, source, target, relation in rows.values_list(
+        "id", "source_id", "target_id", "relation"
+    ).iterator(_BATCH):
+        yield {"id": id_, "source": source, "target": target, "relation": relation}

@@ -6,8 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from papers.models import Citation, Paper, Paragraph, Section
-from tests.conftest import make_group
+from annotations.models import Status
+from annotations.services import annotation_create, comment_create, link_create
+from papers.models import Citation, Membership, Paper, Paragraph, Section
+from tests.conftest import join, make_group, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +121,32 @@ def test_export_paper_writes_the_native_json(paper_file, tmp_path):
 def test_export_paper_names_a_missing_paper():
     with pytest.raises(CommandError, match="No paper with id 999"):
         run("export_paper", "999")
+
+
+def test_export_paper_includes_annotations_comments_and_links(paper_file):
+    paper_id = int(run("import_paper", str(paper_file))[0].strip())
+    paper = Paper.objects.get(pk=paper_id)
+    user = make_user("amina")
+    join(paper.group, user, Membership.Role.MEMBER)
+    body = paper.paragraphs.get(kind="body")
+    claim = annotation_create(user=user, paragraph=body, role_slug="claim", note="*Yes*")
+    start = body.text.index("🧪")
+    evidence = annotation_create(
+        user=user,
+        paragraph=body,
+        role_slug="evidence",
+        quote={"exact": "🧪", "start": start, "end": start + 1},
+    )
+    comment_create(user=user, annotation=claim, body="Why?")
+    link_create(user=user, source=evidence, target=claim, relation="supports")
+    type(claim).objects.filter(pk=evidence.pk).update(status=Status.HIDDEN)
+    data = json.loads(run("export_paper", str(paper_id))[0])
+    first, second = data["annotations"]
+    assert (first["role"], first["quote"], first["author"]) == ("claim", None, "amina")
+    assert first["note_html"] == "<p><em>Yes</em></p>" and first["anchor"] == body.anchor
+    assert second["quote"]["exact"] == "🧪" and second["status"] == "hidden"  # marked
+    assert [c["body"] for c in data["comments"]] == ["Why?"]
+    assert data["links"] == [
+        {"id": data["links"][0]["id"], "source": second["id"], "target": first["id"],
+         "relation": "supports"}
+    ]  # fmt: skip
