@@ -29,7 +29,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
-from papers import permissions as papers_permissions
 from papers.api import APIv1Settings
 from papers.models import ReadingGroup
 
@@ -440,12 +439,10 @@ class RoleViewSet(
         return [IsAuthenticated()]
 
     def group(self) -> ReadingGroup:
-        """The group of the URL (404 when the caller may not see it), with the caller's
-        membership looked up once for every question of this request."""
+        """The group of the URL (404 when the caller may not see it)."""
         if not hasattr(self, "_group"):
             groups = ReadingGroup.objects.visible_to(self.request.user)
             self._group = get_object_or_404(groups, slug=self.kwargs["group_slug"])
-            papers_permissions.remember_membership(self.request.user, self._group)
         return self._group
 
     def get_queryset(self):

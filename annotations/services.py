@@ -266,8 +266,12 @@ def annotation_create(
         status=Status.VISIBLE,
         **_quote_fields(paragraph, quote),
     )
-    # The foreign keys are the objects just loaded: no query to check they exist.
-    annotation.full_clean(exclude=["paper", "paragraph", "role", "author"])
+    # The foreign keys are the objects just loaded: no query to check they exist. The span and
+    # version constraints hold by construction (resolve_quote, version 1) and the database
+    # checks them again: no query each to check them here.
+    annotation.full_clean(
+        exclude=["paper", "paragraph", "role", "author"], validate_constraints=False
+    )
     with transaction.atomic():
         annotation.save()
     return annotation
@@ -393,7 +397,11 @@ def comment_create(
         author=user,
         status=Status.VISIBLE,
     )
-    comment.full_clean(exclude=["paper", "paragraph", "annotation", "parent", "author"])
+    # As for annotations: the foreign keys were just loaded, the target is set above.
+    comment.full_clean(
+        exclude=["paper", "paragraph", "annotation", "parent", "author"],
+        validate_constraints=False,
+    )
     with transaction.atomic():
         comment.save()
     return comment
