@@ -29,7 +29,13 @@ from papers.models import ReadingGroup
 from ..papers.makers import make_paper
 
 CAST = ("anonymous", "outsider", "member", "moderator", "owner", "banned")
-SECRETS = ("Secret Findings on Reading", "A secret note", "A secret comment", "Only mine", "seminar")
+SECRETS = (
+    "Secret Findings on Reading",
+    "A secret note",
+    "A secret comment",
+    "Only mine",
+    "seminar",
+)
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,9 @@ def test_the_matrix_covers_every_annotations_endpoint():
     from config.urls import router
 
     names = {url.name for url in router.urls}
-    ours = {n for n in names if n.split("-")[0] in ("annotation", "comment", "link", "role", "preview")}
+    ours = {
+        n for n in names if n.split("-")[0] in ("annotation", "comment", "link", "role", "preview")
+    }
     assert ours == {
         "annotation-list",
         "annotation-detail",
