@@ -60,5 +60,7 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # A paper's reading page, /papers/<id>/, is the annotation workspace (annotations.urls).
+    path("", include("annotations.urls")),
     path("", include("papers.urls")),
 ]

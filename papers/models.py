@@ -10,6 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
 
@@ -272,6 +273,11 @@ class Paper(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        # The reading page is the annotation workspace, served by the annotations app: papers
+        # names it here, once, by its URL name (no import; docs/architecture.md).
+        return reverse("annotations:paper_workspace", kwargs={"paper_id": self.pk})
 
 
 class Section(models.Model):

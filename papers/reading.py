@@ -65,6 +65,7 @@ class Highlight:
     end: int
     css_class: str
     data: tuple[tuple[str, str], ...] = ()  # ("annotation", "17") becomes data-annotation="17"
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,10 +151,10 @@ def _usable_highlights(highlights: Iterable[Highlight], text: str) -> list[Highl
 
 
 def _mark_html(highlight: Highlight, inner: SafeString) -> SafeString:
-    attrs = format_html_join(" ", 'data-{}="{}"', highlight.data)
-    return format_html(
-        '<mark class="{}"{}{}>{}</mark>', highlight.css_class, " " if attrs else "", attrs, inner
-    )
+    attrs = format_html_join("", ' data-{}="{}"', highlight.data)
+    if highlight.title:
+        attrs = format_html('{} title="{}"', attrs, highlight.title)
+    return format_html('<mark class="{}"{}>{}</mark>', highlight.css_class, attrs, inner)
 
 
 def _marked(

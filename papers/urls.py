@@ -27,5 +27,4 @@ urlpatterns = [
         name="invite_revoke",
     ),
     path("invites/<str:token>/", views.invite_page, name="invite"),
-    path("papers/<int:paper_id>/", views.paper_detail, name="paper_detail"),
 ]

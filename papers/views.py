@@ -1,4 +1,5 @@
-"""The browser pages: groups (with their members and invite links), papers, the invite page.
+"""The browser pages: groups (with their members and invite links), adding a paper, the invite
+page. A paper's reading page is the annotation workspace, in annotations/views.py.
 
 Who may see or do what is papers.permissions' job: a group the user may not see answers 404 on
 every page under it; what they see but may not change answers 403. Writes go through
@@ -42,9 +43,8 @@ from .groups import (
     member_set_role,
     member_unban,
 )
-from .models import Invite, Membership, Paper, ReadingGroup
+from .models import Invite, Membership, ReadingGroup
 from .permissions import can_add_paper
-from .reading import load_reading
 from .services import UploadTooLarge, paper_import_start
 
 
@@ -54,11 +54,6 @@ def _get_group_for_user(user, slug: str) -> ReadingGroup:
     group = get_object_or_404(ReadingGroup.objects.visible_to(user), slug=slug)
     permissions.remember_membership(user, group)
     return group
-
-
-def _get_paper_for_user(user, paper_id: int) -> Paper:
-    """The paper, or 404 when it does not exist or the user may not see it."""
-    return get_object_or_404(Paper.objects.visible_to(user).select_related("group"), pk=paper_id)
 
 
 @require_GET
@@ -133,22 +128,11 @@ def paper_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, " ".join(exc.messages))
                 form.too_large = isinstance(exc, UploadTooLarge)
             else:
-                return redirect("papers:paper_detail", paper_id=paper.pk)
+                return redirect(paper)  # its reading page (Paper.get_absolute_url)
         status = 413 if form.too_large else 400
     else:
         form = PaperUploadForm()
     return render(request, "papers/upload.html", {"group": group, "form": form}, status=status)
-
-
-@require_GET
-def paper_detail(request: HttpRequest, paper_id: int) -> HttpResponse:
-    paper = _get_paper_for_user(request.user, paper_id)
-    reading = load_reading(paper) if paper.status == Paper.Status.READY else None
-    context = {"paper": paper, "reading": reading}
-    if paper.status == Paper.Status.IMPORTING:
-        # What the page's script polls until the import is done (static/papers/import-progress.js).
-        context["import_poll"] = {"url": reverse("paper-detail", args=[paper.pk]), "every": 2000}
-    return render(request, "papers/paper_detail.html", context)
 
 
 # Groups: create, settings, delete

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from papers.models import Citation, Paper, Reference, Section
@@ -165,7 +164,7 @@ def browser():
 @pytest.fixture
 def reading_url(live_server):
     paper = make_reading_paper(make_group("Agora", visibility="public"))
-    return live_server.url + reverse("papers:paper_detail", kwargs={"paper_id": paper.pk}), paper
+    return live_server.url + paper.get_absolute_url(), paper
 
 
 @pytest.fixture

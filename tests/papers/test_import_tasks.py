@@ -351,7 +351,7 @@ def test_an_importing_paper_is_as_private_as_any(group, member, outsider):
 
 
 def reading_url(paper) -> str:
-    return reverse("papers:paper_detail", kwargs={"paper_id": paper.pk})
+    return paper.get_absolute_url()
 
 
 def test_upload_page_sends_a_large_file_to_its_reading_page(member_client, group):

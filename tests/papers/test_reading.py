@@ -174,12 +174,15 @@ def test_it_leaves_out_highlights_outside_the_text_and_escapes_their_attributes(
         highlights=[
             Highlight(0, 99, "hl"),  # past the end: stale offsets
             Highlight(4, 4, "hl"),  # empty
-            Highlight(6, 12, 'hl" onclick="x', (("author", '<b a="1">'),)),
+            Highlight(6, 12, 'hl" onclick="x', (("author", '<b a="1">'),), title='Claim · "<i>'),
         ],
     )
     assert html.count("<mark") == 1
     assert 'class="hl&quot; onclick=&quot;x"' in html
-    assert 'data-author="&lt;b a=&quot;1&quot;&gt;">&lt;text&gt;</mark>' in html
+    assert (
+        'data-author="&lt;b a=&quot;1&quot;&gt;" title="Claim · &quot;&lt;i&gt;">'
+        "&lt;text&gt;</mark>" in html
+    )
 
 
 def para(pid, kind, text, section=None, key=None, label=""):

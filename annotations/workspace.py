@@ -1,0 +1,228 @@
+"""The reading page as the annotation workspace: the annotation layer drawn on a paper.
+
+papers.reading lays the paper out and knows nothing of annotations; this module hands it the
+layer, by paragraph id:
+
+- `Highlight`s for annotated passages (`<mark class="hl role-evidence">`, offsets in code
+  points, overlapping ones nested), and
+- an `Aside` per annotated or discussed paragraph: its role chips (role, count, who) as HTML.
+
+It also gathers what the page's script starts from (`Workspace.data`, through `json_script`):
+the roles with their colours and keys, a compact index of the annotations the reader may see,
+the time of the read (the first `since` of the live updates) and the API's URLs. Everything in
+a fixed number of queries, whatever the number of paragraphs and annotations: the roles, the
+annotations (one query, author names joined), the comment counts (one grouped query).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from papers.models import Paper
+from papers.reading import Highlight
+
+from .models import Annotation, Comment, Role, Status
+from .permissions import can_annotate
+from .services import roles_for_group
+
+# The page's own keys (static/annotations/workspace.js): a role whose key is one of them is
+# reached by its number instead.
+RESERVED_KEYS = ("j", "k", "s", "l", "f", "b", "m", "?")
+
+# What the script gets for each annotation, in this order (static/annotations/workspace.js,
+# `fromRow`): a list rather than an object keeps 10,000 annotations at a few hundred kB.
+ROW_FIELDS = ("id", "paragraph", "role", "author", "start", "end", "status", "visibility")
+
+
+@dataclass
+class Chip:
+    role: Role
+    count: int = 0
+    authors: list[str] = field(default_factory=list)
+    mine: bool = False
+
+
+@dataclass
+class Aside:
+    """What the page shows beside a paragraph: `html` (its chips) and whether the reader has
+    tagged it (blind mode shows others' roles only then)."""
+
+    html: SafeString
+    tagged_by_me: bool = False
+
+
+@dataclass
+class Workspace:
+    highlights: dict[int, list[Highlight]]
+    asides: dict[int, Aside]
+    data: dict
+    role_css: SafeString
+
+
+def role_css(roles: list[Role]) -> SafeString:
+    """One rule per role giving its colour to `--role` (`.role-claim{--role:#0b5cad}`). Slugs
+    and colours are validated by the model (`[-a-z0-9_]`, `#rrggbb`); escaped all the same."""
+    rules = format_html_join("\n", ".role-{}{{--role:{}}}", ((r.slug, r.color) for r in roles))
+    return rules
+
+
+def role_views(roles: list[Role]) -> list[dict]:
+    """The roles as the page and its script show them. Active roles get a number (1–9, the
+    number keys) and a `shortcut`: their key, unless the page uses it for something else."""
+    views, number = [], 0
+    for role in roles:
+        view = {
+            "slug": role.slug,
+            "name": role.name,
+            "color": role.color,
+            "key": role.key,
+            "description": role.description,
+            "retired": role.retired,
+            "number": None,
+            "shortcut": "",
+        }
+        if not role.retired:
+            number += 1
+            view["number"] = number if number <= 9 else None
+            view["shortcut"] = role.key if role.key and role.key not in RESERVED_KEYS else ""
+        views.append(view)
+    return views
+
+
+def _chips_html(chips: list[Chip], comments: int) -> SafeString:
+    parts = []
+    for chip in chips:
+        who = ", ".join(sorted(set(chip.authors)))
+        parts.append(
+            format_html(
+                '<span class="ws-chip role-{}{}" data-role="{}" title="{}: {}">'
+                '<span class="ws-dot" aria-hidden="true"></span>{} '
+                '<span class="ws-count">{}</span></span>',
+                chip.role.slug,
+                " mine" if chip.mine else "",
+                chip.role.slug,
+                chip.role.name,
+                who,
+                chip.role.name,
+                chip.count,
+            )
+        )
+    if comments:
+        parts.append(
+            format_html(
+                '<span class="ws-chip ws-chip-comments">{} comment{}</span>',
+                comments,
+                "" if comments == 1 else "s",
+            )
+        )
+    return format_html(
+        '<span class="ws-chips" aria-label="Annotations">{}</span>',
+        format_html_join("", "{}", ((part,) for part in parts)),
+    )
+
+
+def _highlight(row: dict, role: Role, username: str, mine: bool) -> Highlight:
+    classes = f"hl role-{role.slug}"
+    if mine:
+        classes += " mine"
+    if row["status"] != Status.VISIBLE:
+        classes += f" is-{row['status']}"
+    return Highlight(
+        row["start"],
+        row["end"],
+        classes,
+        (("annotation", str(row["id"])),),
+        f"{role.name} · {username}",
+    )
+
+
+def load_workspace(paper: Paper, user) -> Workspace:
+    """The annotation layer of `paper` as `user` may see it (Annotation.objects.visible_to)."""
+    read_at: datetime = timezone.now()  # before reading: nothing written meanwhile is missed
+    # One query; roles_for_group (which first asks whether there are any) only for a group
+    # without roles yet, where it makes the default ones.
+    roles = list(Role.objects.filter(group_id=paper.group_id)) or list(roles_for_group(paper.group))
+    by_id = {role.id: role for role in roles}
+    me = user.pk if user is not None and user.is_authenticated else None
+    # One query: the author's name joined, only the fields the layer needs.
+    rows = (
+        Annotation.objects.visible_to(user)
+        .filter(paper=paper)
+        .order_by("paragraph_id", "start", "id")
+        .values(
+            "id", "paragraph_id", "role_id", "start", "end", "author_id",
+            "author__username", "status", "visibility",
+        )
+    )  # fmt: skip
+    highlights: dict[int, list[Highlight]] = defaultdict(list)
+    chips: dict[int, dict[int, Chip]] = defaultdict(dict)
+    tagged: set[int] = set()
+    index = []
+    for row in rows:
+        role = by_id.get(row["role_id"])
+        if role is None:  # cannot happen (role is PROTECTed); keep the page up regardless
+            continue
+        username = row["author__username"] or "(deleted account)"
+        mine = me is not None and row["author_id"] == me
+        paragraph = row["paragraph_id"]
+        if mine:
+            tagged.add(paragraph)
+        if row["start"] is not None:
+            highlights[paragraph].append(_highlight(row, role, username, mine))
+        chip = chips[paragraph].setdefault(role.id, Chip(role))
+        chip.count += 1
+        chip.authors.append(username)
+        chip.mine = chip.mine or mine
+        index.append(
+            [
+                row["id"], paragraph, role.slug, row["author__username"], row["start"],
+                row["end"], row["status"], row["visibility"],
+            ]
+        )  # fmt: skip
+    # One grouped query: the number of comments on each paragraph (tombstones left out).
+    comment_counts = {
+        row["paragraph_id"]: row["n"]
+        for row in Comment.objects.visible_to(user)
+        .filter(paper=paper)
+        .exclude(status=Status.DELETED)
+        .values("paragraph_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    asides = {}
+    for paragraph in set(chips) | set(comment_counts):
+        ordered = sorted(
+            chips.get(paragraph, {}).values(), key=lambda c: (c.role.position, c.role.id)
+        )
+        asides[paragraph] = Aside(
+            _chips_html(ordered, comment_counts.get(paragraph, 0)), paragraph in tagged
+        )
+    return Workspace(
+        highlights=dict(highlights),
+        asides=asides,
+        role_css=role_css(roles),
+        data={
+            "paper": paper.pk,
+            "group": paper.group.slug,
+            "user": {"id": me, "username": user.get_username()} if me is not None else None,
+            "canAnnotate": can_annotate(user, paper),
+            "roles": role_views(roles),
+            "fields": list(ROW_FIELDS),
+            "annotations": index,
+            "comments": {str(k): v for k, v in comment_counts.items()},
+            "since": read_at.isoformat().replace("+00:00", "Z"),
+            "api": {
+                "annotations": reverse("annotation-list"),
+                "comments": reverse("comment-list"),
+                "links": reverse("link-list"),
+                "preview": reverse("preview-list"),
+            },
+            "poll": 3000,
+        },
+    )

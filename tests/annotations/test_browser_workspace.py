@@ -1,0 +1,639 @@
+"""The annotation workspace in a real Chromium: keyboard tagging, passages, threads between two
+people, links, blind mode, and the one place where UTF-16 and code points meet.
+
+Drives Debian's /usr/bin/chromium through Playwright's sync API (as tests/papers/
+test_browser_reading.py does). Each person gets a browser context of their own, signed in with a
+session made by Django's test client. Screenshots go to tests/artifacts/ (git-ignored) for a
+person to look at.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect, sync_playwright
+
+from annotations.models import Annotation, Comment, Link
+from annotations.services import annotation_create
+from papers.models import Membership, Paper, Section
+from tests.conftest import join, make_group, make_user
+from tests.papers.makers import add_paragraphs
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one
+# unless told that this is fine (it is: the test thread is the only user of its connection).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Live updates poll every 3 s: anything another person does shows within 5 s.
+LIVE = 5_000
+
+INTRO = (
+    "Reading groups have long been where scholars test what a paper claims, yet most of their "
+    "reasoning vanishes once the meeting ends."
+)
+CLAIM = (
+    "Shared annotation changes the conditions under which a group reasons: arguments written "
+    "where the text is can be examined, answered and linked."
+)
+# Outside the Basic Multilingual Plane (🙂, 𝐀, 📚) and right-to-left text (Arabic, Hebrew):
+# the offsets the browser counts (UTF-16) are not the server's (code points).
+EVIDENCE = (
+    "In our 🙂 survey of 𝐀-level seminars, 42 groups that annotated together 📚 resolved more "
+    "disagreements than the 17 that only talked; one group read in Arabic (القراءة معًا) and "
+    "one in Hebrew (קריאה משותפת)."
+)
+THEORY = (
+    "On the argumentative theory of reasoning, people reason best when they exchange and "
+    "evaluate arguments rather than deliberate alone."
+)
+METHODS = (
+    "We coded every annotation of forty sessions by its role and counted how often a claim was "
+    "answered with evidence within the same meeting."
+)
+CLOSING = "Whether the effect lasts beyond a term is a question we leave open."
+
+
+def make_workspace_paper(group) -> Paper:
+    paper = Paper.objects.create(
+        group=group,
+        title="Reading Together: Annotation as Collective Reasoning",
+        authors=["A. Reader", "B. Scholar"],
+        keywords=["annotation", "argumentation"],
+        source_format="markdown",
+    )
+    intro, results = Section.objects.bulk_create(
+        [
+            Section(paper=paper, position=1, level=1, title="Introduction", anchor="s-1"),
+            Section(paper=paper, position=2, level=1, title="Findings", anchor="s-2"),
+        ]
+    )
+    add_paragraphs(
+        paper,
+        [
+            ("abstract", None, INTRO, None, ""),
+            ("body", intro, CLAIM, None, ""),
+            ("body", intro, THEORY, None, ""),
+            ("body", results, EVIDENCE, None, ""),
+            ("body", results, METHODS, None, ""),
+            ("body", results, CLOSING, None, ""),
+        ],
+    )
+    return paper
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package); CI installs it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def world(db):
+    """A private group with two members, amina and bo, and a paper."""
+    group = make_group("Seminar")
+    amina, bo = make_user("amina"), make_user("bo")
+    join(group, amina, Membership.Role.OWNER)
+    join(group, bo, Membership.Role.MEMBER)
+    paper = make_workspace_paper(group)
+    return {"group": group, "amina": amina, "bo": bo, "paper": paper}
+
+
+@pytest.fixture
+def person(browser, live_server):
+    """A browser context signed in as a user (Django's session cookie), one per person."""
+    contexts = []
+
+    def open_page(user, viewport=None):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 900}, reduced_motion="reduce"
+        )
+        context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on(
+            "response",
+            lambda r: page.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str, *, full_page: bool = False) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def para(paper, text: str):
+    return paper.paragraphs.get(text=text)
+
+
+def open_workspace(page, live_server, paper):
+    page.goto(live_server.url + paper.get_absolute_url())
+    expect(page.locator("#ws-toolbar")).to_be_visible()
+    return page
+
+
+def focused_paragraph(page) -> int | None:
+    return page.evaluate("Number(document.activeElement?.dataset?.paragraph) || null")
+
+
+def word_box(page, paragraph, needle: str) -> dict:
+    return page.evaluate(
+        """([id, needle]) => {
+            const root = document.querySelector(`.para[data-paragraph="${id}"] .para-text`);
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+                const at = walker.currentNode.data.indexOf(needle);
+                if (at === -1) continue;
+                const range = document.createRange();
+                range.setStart(walker.currentNode, at);
+                range.setEnd(walker.currentNode, at + needle.length);
+                const box = range.getBoundingClientRect();
+                return {x: box.left + box.width / 2, y: box.top + box.height / 2};
+            }
+            return null;
+        }""",
+        [paragraph.pk, needle],
+    )
+
+
+def select_text(page, paragraph, needle: str) -> None:
+    """Select `needle` in the paragraph with the mouse: press at its first character, drag to
+    just after its last."""
+    box = page.evaluate(
+        """([id, needle]) => {
+            const root = document.querySelector(`.para[data-paragraph="${id}"] .para-text`);
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+                const node = walker.currentNode;
+                const at = node.data.indexOf(needle);
+                if (at === -1) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + 1);
+                const first = range.getBoundingClientRect();
+                range.setStart(node, at + needle.length - 1);
+                range.setEnd(node, at + needle.length);
+                const last = range.getBoundingClientRect();
+                // Right to left, a word starts at its right edge.
+                const rtl = last.left < first.left;
+                return {x1: rtl ? first.right - 1 : first.left + 1,
+                        y1: first.top + first.height / 2,
+                        x2: rtl ? last.left + 1 : last.right - 1,
+                        y2: last.top + last.height / 2};
+            }
+            return null;
+        }""",
+        [paragraph.pk, needle],
+    )
+    assert box, f"{needle!r} is not in the paragraph"
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move((box["x1"] + box["x2"]) / 2, box["y2"], steps=4)
+    page.mouse.move(box["x2"], box["y2"], steps=4)
+    page.mouse.up()
+    assert page.evaluate("String(window.getSelection())") == needle
+
+
+# The acceptance scenarios
+
+
+def test_keyboard_only_tags_three_paragraphs_with_three_roles(person, live_server, world):
+    paper, amina = world["paper"], world["amina"]
+    page = open_workspace(person(amina), live_server, paper)
+    expected = [para(paper, text) for text in (INTRO, CLAIM, THEORY)]
+
+    page.keyboard.press("j")  # the first paragraph in view: the abstract
+    assert focused_paragraph(page) == expected[0].pk
+    expect(page.locator(f'.para[data-paragraph="{expected[0].pk}"]')).to_have_attribute(
+        "aria-current", "true"
+    )
+    page.keyboard.press("t")  # theory
+    page.keyboard.press("j")
+    page.keyboard.press("c")  # claim
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("2")  # the second role by number: evidence
+    chips = page.locator(f'.para[data-paragraph="{expected[2].pk}"] .ws-chip.role-evidence')
+    expect(chips).to_contain_text("Evidence 1")
+    page.keyboard.press("k")  # back up: the claim's paragraph keeps its chip
+    assert focused_paragraph(page) == expected[1].pk
+    shot(page, "workspace-1-keyboard-tags")
+
+    rows = Annotation.objects.filter(author=amina).order_by("paragraph__position")
+    assert [(a.paragraph_id, a.role.slug, a.start) for a in rows] == [
+        (expected[0].pk, "theory", None),
+        (expected[1].pk, "claim", None),
+        (expected[2].pk, "evidence", None),
+    ]
+    # After a reload the server draws the same chips; the minimap has a tick per paragraph.
+    page.reload()
+    for paragraph, role in zip(expected, ("theory", "claim", "evidence"), strict=True):
+        expect(
+            page.locator(f'.para[data-paragraph="{paragraph.pk}"] .ws-chip.role-{role}')
+        ).to_be_visible()
+    expect(page.locator(".ws-tick")).to_have_count(3)
+    # The minimap is one tab stop: m goes to it, ↓ moves, Enter goes to the paragraph.
+    page.keyboard.press("m")
+    expect(page.locator(".ws-tick").first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".ws-tick").nth(1)).to_be_focused()
+    page.keyboard.press("Enter")
+    assert focused_paragraph(page) == expected[1].pk
+    assert page.errors == []
+
+
+def test_a_passage_selected_with_the_mouse_is_highlighted_after_a_reload(
+    person, live_server, world
+):
+    paper, amina = world["paper"], world["amina"]
+    evidence = para(paper, EVIDENCE)
+    page = open_workspace(person(amina), live_server, paper)
+    # After an emoji and a mathematical letter: UTF-16 offsets run ahead of code points.
+    select_text(page, evidence, "42 groups that annotated together 📚")
+    page.get_by_role("button", name="Evidence").click()
+    mark = page.locator(f'.para[data-paragraph="{evidence.pk}"] mark.hl.role-evidence')
+    expect(mark).to_have_text("42 groups that annotated together 📚")
+
+    annotation = Annotation.objects.get(author=amina)
+    start = EVIDENCE.index("42 groups")
+    assert (annotation.start, annotation.end) == (start, start + 35)
+    assert annotation.exact == "42 groups that annotated together 📚"
+    assert EVIDENCE[annotation.start : annotation.end] == annotation.exact
+
+    # A right-to-left word, selected by a double click, tagged with its key.
+    box = word_box(page, evidence, "القراءة")
+    page.mouse.dblclick(box["x"], box["y"])
+    assert page.evaluate("String(window.getSelection())") == "القراءة"
+    page.keyboard.press("c")
+    expect(page.locator(f'.para[data-paragraph="{evidence.pk}"] mark.hl.role-claim')).to_have_text(
+        "القراءة"
+    )
+
+    page.reload()
+    mark = page.locator(f'.para[data-paragraph="{evidence.pk}"] mark.hl.role-evidence')
+    expect(mark).to_have_text("42 groups that annotated together 📚")
+    expect(mark).to_have_attribute("title", "Evidence · amina")
+    rtl = Annotation.objects.get(role__slug="claim")
+    assert rtl.exact == "القراءة" and EVIDENCE[rtl.start : rtl.end] == "القراءة"
+    page.locator(f'.para[data-paragraph="{evidence.pk}"]').scroll_into_view_if_needed()
+    shot(page, "workspace-2-passages")
+    assert page.errors == []
+
+
+def test_a_passage_selected_from_the_keyboard(person, live_server, world):
+    paper, amina = world["paper"], world["amina"]
+    evidence = para(paper, EVIDENCE)
+    page = open_workspace(person(amina), live_server, paper)
+    for _ in range(4):  # abstract, claim, theory, evidence
+        page.keyboard.press("j")
+    assert focused_paragraph(page) == evidence.pk
+    page.keyboard.press("s")  # the first word: "In"
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # the end moves by words: our, survey, of (🙂 is no word)
+    page.keyboard.press("Shift+ArrowRight")  # the start moves past "In"
+    assert page.evaluate("String(window.getSelection())") == "our 🙂 survey of"
+    page.keyboard.press("t")
+    mark = page.locator(f'.para[data-paragraph="{evidence.pk}"] mark.hl.role-theory')
+    expect(mark).to_have_text("our 🙂 survey of")
+    annotation = Annotation.objects.get(author=amina)
+    assert annotation.exact == "our 🙂 survey of"
+    assert EVIDENCE[annotation.start : annotation.end] == "our 🙂 survey of"
+    assert page.errors == []
+
+
+def test_two_people_reply_to_each_other_and_see_it_without_reloading(person, live_server, world):
+    paper, amina, bo = world["paper"], world["amina"], world["bo"]
+    claim = para(paper, CLAIM)
+    pages = {}
+    for user in (amina, bo):
+        page = open_workspace(person(user), live_server, paper)
+        page.locator(f'.para[data-paragraph="{claim.pk}"]').click()
+        page.keyboard.press("Enter")
+        expect(page.locator("#ws-panel")).to_be_visible()
+        expect(page.locator("#ws-panel-title")).to_have_text("Paragraph 2")
+        pages[user.username] = page
+    a, b = pages["amina"], pages["bo"]
+
+    a.get_by_label("Start a thread on this paragraph").fill("Is *this* the paper's main claim?")
+    a.get_by_role("button", name="Preview").click()
+    expect(a.locator(".ws-preview")).to_contain_text("Is this the paper's main claim?")
+    expect(a.locator(".ws-preview em")).to_have_text("this")
+    a.get_by_role("button", name="Preview").click()  # back to the text box
+    a.get_by_role("button", name="Post").click()
+    expect(a.locator(".ws-comment")).to_contain_text("Is this the paper's main claim?")
+
+    # Bo sees it appear in the open panel, and a quiet notice, without reloading.
+    thread_b = b.locator(".ws-discussion .ws-comment").first
+    expect(thread_b).to_contain_text("Is this the paper's main claim?", timeout=LIVE)
+    expect(b.locator("#ws-notice")).to_have_text("1 new comment.")
+    thread_b.get_by_role("button", name="Reply").click()
+    b.get_by_label("Reply to amina").fill("Yes: the abstract says so in as many words.")
+    b.get_by_role("button", name="Reply", exact=True).last.click()
+    expect(b.locator(".ws-replies")).to_contain_text("the abstract says so")
+
+    # Amina sees the reply under her comment, and answers it in turn.
+    reply_a = a.locator(".ws-replies .ws-comment")
+    expect(reply_a).to_contain_text("Yes: the abstract says so", timeout=LIVE)
+    reply_a.get_by_role("button", name="Reply").click()
+    a.get_by_label("Reply to bo").fill("Then the evidence should point at it.")
+    a.locator(".ws-replies .ws-composer button[type=submit]").first.click()
+    expect(b.locator(".ws-replies .ws-replies")).to_contain_text(
+        "Then the evidence should point at it.", timeout=LIVE
+    )
+    expect(b.locator(f'.para[data-paragraph="{claim.pk}"] .ws-chip-comments')).to_have_text(
+        "3 comments"
+    )
+    shot(b, "workspace-3-thread")
+
+    rows = list(Comment.objects.order_by("id").values_list("author__username", "parent_id"))
+    first = Comment.objects.order_by("id").first().pk
+    assert rows == [("amina", None), ("bo", first), ("amina", first + 1)]
+    assert a.errors == [] and b.errors == []
+
+
+def test_an_evidence_passage_is_linked_to_the_claim_it_supports(person, live_server, world):
+    paper, amina, bo = world["paper"], world["amina"], world["bo"]
+    claim_para, evidence_para = para(paper, CLAIM), para(paper, EVIDENCE)
+    claim = annotation_create(
+        user=bo, paragraph=claim_para, role_slug="claim", quote={"exact": "Shared annotation"}
+    )
+    start = EVIDENCE.index("42 groups")
+    evidence = annotation_create(
+        user=amina,
+        paragraph=evidence_para,
+        role_slug="evidence",
+        quote={"start": start, "end": start + 9},
+        note="Counts from **our own** survey.",
+    )
+    page = open_workspace(person(amina), live_server, paper)
+    page.locator(f'mark.hl[data-annotation="{evidence.pk}"]').click()  # opens the panel
+    item = page.locator(f'.ws-annotation[data-annotation="{evidence.pk}"]')
+    expect(item).to_contain_text("42 groups")
+    expect(item.locator(".ws-note strong")).to_have_text("our own")
+    item.locator(".ws-annotation-choose").click()
+    expect(item.locator(".ws-annotation-choose")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("l")
+
+    bar = page.get_by_role("region", name="Link mode")
+    expect(bar).to_be_visible()
+    expect(bar.get_by_label("supports")).to_be_focused()
+    target = bar.get_by_role("button", name="Shared annotation")
+    expect(target).to_have_count(1)
+    shot(page, "workspace-4-link-mode")
+    bar.get_by_label("supports").press("Tab")
+    expect(target).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(bar).to_be_hidden()
+    expect(page.locator("#ws-notice")).to_contain_text("Linked: it supports the claim")
+
+    link = Link.objects.get()
+    assert (link.source_id, link.target_id, link.relation) == (evidence.pk, claim.pk, "supports")
+    expect(item.locator(".ws-links")).to_contain_text("supports Claim (¶ 2): “Shared annotation”")
+    shot(page, "workspace-5-linked")
+    assert page.errors == []
+
+
+def test_blind_mode_hides_the_others_roles_until_you_tag_the_paragraph(person, live_server, world):
+    paper, amina, bo = world["paper"], world["amina"], world["bo"]
+    claim_para, theory_para = para(paper, CLAIM), para(paper, THEORY)
+    annotation_create(user=bo, paragraph=claim_para, role_slug="claim", quote={"exact": "Shared"})
+    annotation_create(user=bo, paragraph=theory_para, role_slug="theory")
+    page = open_workspace(person(amina), live_server, paper)
+    claim_chips = page.locator(f'.para[data-paragraph="{claim_para.pk}"] .ws-chips')
+    theory_chips = page.locator(f'.para[data-paragraph="{theory_para.pk}"] .ws-chips')
+    bo_mark = page.locator(f'.para[data-paragraph="{claim_para.pk}"] mark.hl')
+    expect(claim_chips).to_contain_text("Claim 1")
+    expect(page.locator(".ws-tick")).to_have_count(2)
+
+    page.keyboard.press("b")
+    expect(page.get_by_role("button", name="Blind")).to_have_attribute("aria-pressed", "true")
+    expect(claim_chips).to_have_count(0)
+    expect(theory_chips).to_have_count(0)
+    expect(bo_mark).to_have_class("hl role-claim is-off")
+    expect(page.locator(".ws-tick")).to_have_count(0)
+    # The choice is the reader's own and stays: after a reload it is still on, from the first
+    # paint (the others' roles never flash).
+    page.reload()
+    expect(page.get_by_role("button", name="Blind")).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("document.documentElement.hasAttribute('data-blind')")
+    expect(claim_chips).to_have_count(0)
+    background = bo_mark.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background == "rgba(0, 0, 0, 0)"
+
+    # The panel says why it shows nothing of the group.
+    page.locator(f'.para[data-paragraph="{claim_para.pk}"]').click()
+    page.keyboard.press("Enter")
+    expect(page.locator(".ws-blind-note")).to_be_visible()
+    shot(page, "workspace-6-blind")
+    # Amina tags the paragraph herself: Bo's claim appears, beside hers.
+    page.keyboard.press("e")
+    expect(claim_chips).to_contain_text("Claim 1")
+    expect(claim_chips).to_contain_text("Evidence 1")
+    expect(bo_mark).to_have_class("hl role-claim")
+    expect(page.locator(".ws-blind-note")).to_have_count(0)
+    expect(page.locator(".ws-annotation")).to_have_count(2)
+    expect(theory_chips).to_have_count(0)  # still hidden where she has not tagged
+
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")  # off: everything shows
+    expect(theory_chips).to_contain_text("Theory 1")
+    assert page.errors == []
+
+
+# The one place where offsets are converted
+
+
+ROUND_TRIPS = [
+    "plain ASCII",
+    "🙂 emoji first, then 😀😃 two more",
+    "𝐀𝐁𝐂 mathematical bold, 𝔘 fraktur",
+    "Arabic القراءة معًا and Hebrew קריאה משותפת, mixed with 📚",
+    "e\u0301 combining accent, ﬁ ligature, 한국어",
+    "",
+]
+
+
+def test_the_offsets_module_converts_utf16_and_code_points_both_ways(person, live_server, world):
+    page = open_workspace(person(world["amina"]), live_server, world["paper"])
+    result = page.evaluate(
+        """async (texts) => {
+            const m = await import("/static/annotations/offsets.js");
+            return texts.map((text) => {
+                const points = [...text];
+                const toUtf16 = [];
+                const back = [];
+                for (let cp = 0; cp <= points.length; cp++) {
+                    const u = m.toUtf16(text, cp);
+                    toUtf16.push(u);
+                    back.push(m.toCodePoints(text, u));
+                }
+                const half = [];
+                for (let u = 0; u < text.length; u++) half.push(m.toCodePoints(text, u));
+                return {length: m.codePointLength(text), toUtf16, back, half,
+                        slice: m.sliceCodePoints(text, 1, 4),
+                        quote: m.quoteFromUtf16(text, 2, Math.max(2, text.length - 1), 3)};
+            });
+        }""",
+        ROUND_TRIPS,
+    )
+    for text, got in zip(ROUND_TRIPS, result, strict=True):
+        n = len(text)
+        assert got["length"] == n
+        utf16 = [len(text[:cp].encode("utf-16-le")) // 2 for cp in range(n + 1)]
+        assert got["toUtf16"] == utf16, text
+        assert got["back"] == list(range(n + 1)), text
+        # A UTF-16 offset inside a surrogate pair rounds down to its character.
+        for u, cp in enumerate(got["half"]):
+            assert utf16[cp] <= u < (utf16[cp + 1] if cp < n else u + 1), (text, u)
+        assert got["slice"] == text[1:4]
+        quote = got["quote"]
+        assert text[quote["start"] : quote["end"]] == quote["exact"]
+        assert quote["prefix"] == text[max(0, quote["start"] - 3) : quote["start"]]
+        assert quote["suffix"] == text[quote["end"] : quote["end"] + 3]
+    # Out of range: clamped.
+    clamped = page.evaluate(
+        """async () => {
+            const m = await import("/static/annotations/offsets.js");
+            return [m.toUtf16("a🙂", 99), m.toCodePoints("a🙂", 99), m.toCodePoints("a🙂", -4)];
+        }"""
+    )
+    assert clamped == [3, 2, 0]
+
+
+def test_the_page_text_is_the_paragraph_text(person, live_server, world):
+    """What the script counts offsets in (textmap.js) is Paragraph.text, citation popovers
+    left out: the server's offsets land on the same characters."""
+    paper = world["paper"]
+    page = open_workspace(person(world["amina"]), live_server, paper)
+    texts = page.evaluate(
+        """async () => {
+            const t = await import("/static/annotations/textmap.js");
+            return Object.fromEntries([...document.querySelectorAll(".para[data-paragraph]")].map(
+                (el) => [el.dataset.paragraph, t.textOf(el.querySelector(".para-text"))]));
+        }"""
+    )
+    assert {int(k): v for k, v in texts.items()} == dict(paper.paragraphs.values_list("id", "text"))
+
+
+# Around the scenarios
+
+
+def test_the_workspace_on_a_phone_opens_the_panel_as_a_drawer(person, live_server, world):
+    paper, amina, bo = world["paper"], world["amina"], world["bo"]
+    claim_para = para(paper, CLAIM)
+    annotation_create(
+        user=bo,
+        paragraph=claim_para,
+        role_slug="claim",
+        quote={"exact": "Shared annotation changes the conditions"},
+        note="The *thesis*, stated early.",
+    )
+    page = open_workspace(person(amina, viewport={"width": 390, "height": 844}), live_server, paper)
+    page.locator(f'.para[data-paragraph="{claim_para.pk}"] .ws-chips').click()
+    panel = page.locator("#ws-panel")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("The thesis, stated early.")
+    box = panel.bounding_box()
+    assert box["x"] == 0 and box["width"] == 390  # the full width, from the bottom
+    assert box["y"] + box["height"] == pytest.approx(844, abs=1)
+    shot(page, "workspace-7-phone-drawer")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    shot(page, "workspace-8-phone")
+    assert page.errors == []
+
+
+def test_the_keys_are_listed_and_every_control_has_a_name(person, live_server, world):
+    page = open_workspace(person(world["amina"]), live_server, world["paper"])
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Tag the paragraph, or the selected passage, as claim")
+    shot(page, "workspace-9-keys")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.keyboard.press("f")
+    filters = page.locator("#ws-filters")
+    expect(filters).to_be_visible()
+    expect(filters.get_by_label("Claim")).to_be_focused()
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll("button, input, select, textarea, a[href]")]
+            .filter((el) => el.offsetParent !== null)
+            .filter((el) => !(el.labels?.length || el.getAttribute("aria-label")
+                              || el.textContent.trim() || el.title))
+            .map((el) => el.outerHTML)"""
+    )
+    assert unnamed == []
+
+
+def test_a_reader_of_a_public_group_reads_the_annotations_but_cannot_tag(
+    person, live_server, world
+):
+    paper, bo = world["paper"], world["bo"]
+    world["group"].visibility = "public"
+    world["group"].save()
+    annotation_create(user=bo, paragraph=para(paper, CLAIM), role_slug="claim")
+    outsider = make_user("otto")
+    page = open_workspace(person(outsider), live_server, paper)
+    expect(page.locator("#ws-toolbar")).to_contain_text("Only members of Seminar can annotate.")
+    expect(page.locator(".ws-role-button")).to_have_count(0)
+    expect(page.locator(".ws-chip.role-claim")).to_contain_text("Claim 1")
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    page.wait_for_timeout(300)
+    assert Annotation.objects.count() == 1
+    assert page.errors == []
+
+
+def test_others_annotations_appear_and_go_without_a_reload(person, live_server, world):
+    paper, amina, bo = world["paper"], world["amina"], world["bo"]
+    page = open_workspace(person(amina), live_server, paper)
+    top = page.evaluate("window.scrollY")
+    theory_para = para(paper, THEORY)
+    made = annotation_create(
+        user=bo, paragraph=theory_para, role_slug="theory", quote={"exact": "argumentative theory"}
+    )
+    mark = page.locator(f'mark.hl[data-annotation="{made.pk}"]')
+    expect(mark).to_have_text("argumentative theory", timeout=LIVE)
+    expect(page.locator("#ws-notice")).to_have_text("1 new annotation.")
+    assert page.evaluate("window.scrollY") == top  # nothing moved
+    from annotations.services import annotation_delete
+
+    annotation_delete(annotation=made, user=bo)
+    expect(mark).to_have_count(0, timeout=LIVE)
+    expect(page.locator(f'.para[data-paragraph="{theory_para.pk}"] .ws-chips')).to_have_count(0)
+    assert json.loads(page.locator("#workspace-data").text_content())["paper"] == paper.pk
+    assert page.errors == []
