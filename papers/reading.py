@@ -14,9 +14,12 @@ in code points, drawn as `<mark>`) and an `aside` per paragraph (anything the te
 beside it) are handed in by paragraph id. The annotations app's workspace does that.
 """
 
+import html
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.utils.html import escape, format_html, format_html_join
@@ -52,13 +55,13 @@ class Cite:
         return f"cite-{self.id}"
 
 
-@dataclass(frozen=True)
-class Highlight:
+class Highlight(NamedTuple):
     """A span of a paragraph's text (code points) to draw as `<mark class="…" data-…>`.
 
     Handed in by another layer (the annotations workspace marks annotated passages). Highlights
     may overlap each other, citations and inline marks: every run of text they cover gets its own
-    `<mark>`, nested longest-first where several cover it.
+    `<mark>`, nested longest-first where several cover it. (A named tuple: a page may hand in
+    ten thousand of them.)
     """
 
     start: int
@@ -143,58 +146,88 @@ def _join(parts: Iterable[str]) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _usable_highlights(highlights: Iterable[Highlight], text: str) -> list[Highlight]:
-    """The highlights inside the text, outermost first (earlier start, then longer). A highlight
-    outside the text or empty is left out rather than clipped: its offsets are stale."""
-    usable = [h for h in highlights if 0 <= h.start < h.end <= len(text)]
-    return sorted(usable, key=lambda h: (h.start, -h.end))
+# A paragraph's text is cut into many small runs (at citations, inline marks and highlights):
+# they are escaped and wrapped with plain string operations (html.escape is what Django's escape
+# calls), and the result is marked safe once. A thousand annotated paragraphs render in a few
+# tens of milliseconds this way, against several hundred through format_html.
+_SPECIAL = re.compile("[&<>\"']")
 
 
-def _mark_html(highlight: Highlight, inner: SafeString) -> SafeString:
-    attrs = format_html_join("", ' data-{}="{}"', highlight.data)
+def _esc(text: str) -> str:
+    """html.escape (as Django's escape), skipped for text without a character to escape."""
+    return html.escape(text) if _SPECIAL.search(text) else text
+
+
+def _usable_highlights(highlights: Iterable[Highlight], text: str) -> list[tuple[int, int, str]]:
+    """The highlights inside the text as (start, end, opening tag), outermost first (earlier
+    start, then longer). A highlight outside the text or empty is left out rather than clipped:
+    its offsets are stale."""
+    usable = sorted(
+        (h for h in highlights if 0 <= h.start < h.end <= len(text)),
+        key=lambda h: (h.start, -h.end),
+    )
+    return [(h.start, h.end, _mark_open(h)) for h in usable]
+
+
+def _mark_open(highlight: Highlight) -> str:
+    attrs = "".join(f' data-{_esc(name)}="{_esc(value)}"' for name, value in highlight.data)
     if highlight.title:
-        attrs = format_html('{} title="{}"', attrs, highlight.title)
-    return format_html('<mark class="{}"{}>{}</mark>', highlight.css_class, attrs, inner)
+        attrs += f' title="{_esc(highlight.title)}"'
+    return f'<mark class="{_esc(highlight.css_class)}"{attrs}>'
 
 
 def _marked(
-    text: str, start: int, end: int, marks, *, links: bool, highlights: Sequence[Highlight] = ()
+    text: str,
+    start: int,
+    end: int,
+    marks,
+    *,
+    links: bool,
+    highlights: Sequence[tuple[int, int, str]] = (),
 ) -> SafeString:
     """`text[start:end]` escaped, with the inline marks and highlights that cover it as HTML
     elements (highlights outermost)."""
     inside = [m for m in marks if m[1] < end and m[2] > start and (links or m[0] != "link")]
-    lit = [h for h in highlights if h.start < end and h.end > start]
+    lit = [h for h in highlights if h[0] < end and h[1] > start]
     if not inside and not lit:
-        return escape(text[start:end])
+        return SafeString(_esc(text[start:end]))
     cuts = sorted(
         {start, end}
         | {max(m[1], start) for m in inside}
         | {min(m[2], end) for m in inside}
-        | {max(h.start, start) for h in lit}
-        | {min(h.end, end) for h in lit}
+        | {max(h[0], start) for h in lit}
+        | {min(h[1], end) for h in lit}
     )
     parts = []
+    lit.reverse()  # innermost first: each wraps what is inside it
     for a, b in zip(cuts, cuts[1:], strict=False):
-        html = escape(text[a:b])
-        active = [m for m in inside if m[1] <= a and m[2] >= b]
-        for tag in reversed(_INLINE):
-            if any(m[0] == tag for m in active):
-                html = format_html("<{}>{}</{}>", tag, html, tag)
-        note = next((m for m in active if m[0] == "footnote_ref"), None)
-        if note is not None:
-            if note[3] and links:
-                html = format_html('<a href="{}">{}</a>', note[3], html)
-            html = format_html('<sup class="fnref">{}</sup>', html)
-        link = next((m for m in active if m[0] == "link"), None)
-        if link is not None and (note is None or not note[3]):
-            html = format_html('<a href="{}" rel="nofollow noopener">{}</a>', link[3], html)
-        for highlight in reversed([h for h in lit if h.start <= a and h.end >= b]):
-            html = _mark_html(highlight, html)
-        parts.append(html)
-    return _join(parts)
+        run = _esc(text[a:b])
+        if inside:
+            run = _with_marks(run, [m for m in inside if m[1] <= a and m[2] >= b], links)
+        for h_start, h_end, opening in lit:
+            if h_start <= a and h_end >= b:
+                run = f"{opening}{run}</mark>"
+        parts.append(run)
+    return SafeString("".join(parts))  # every run escaped above
 
 
-def _cite_html(text: str, piece: Piece, marks, highlights: Sequence[Highlight]) -> SafeString:
+def _with_marks(run: str, active: list, links: bool) -> str:
+    """An escaped run wrapped in the inline marks that cover all of it."""
+    for tag in reversed(_INLINE):
+        if any(m[0] == tag for m in active):
+            run = f"<{tag}>{run}</{tag}>"
+    note = next((m for m in active if m[0] == "footnote_ref"), None)
+    if note is not None:
+        if note[3] and links:
+            run = f'<a href="{_esc(note[3])}">{run}</a>'
+        run = f'<sup class="fnref">{run}</sup>'
+    link = next((m for m in active if m[0] == "link"), None)
+    if link is not None and (note is None or not note[3]):
+        run = f'<a href="{_esc(link[3])}" rel="nofollow noopener">{run}</a>'
+    return run
+
+
+def _cite_html(text: str, piece: Piece, marks, highlights) -> SafeString:
     cite = piece.cite
     inner = _marked(text, piece.start, piece.end, marks, links=False, highlights=highlights)
     tip_id = f"{cite.dom_id}-tip"
@@ -252,7 +285,7 @@ def render_paragraph(
             parts.append(_marked(text, piece.start, piece.end, usable, links=True, highlights=lit))
         else:
             parts.append(_cite_html(text, piece, usable, lit))
-    return _join(parts)
+    return SafeString("".join(parts))  # each part is safe: _marked's or _cite_html's
 
 
 def render_reference(text: str, url: str | None = None, doi: str | None = None) -> SafeString:

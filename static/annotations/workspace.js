@@ -52,8 +52,20 @@ function unindex(a) {
   byParagraph.get(a.paragraph)?.delete(a.id);
 }
 
-for (const row of data.annotations) {
-  index(Object.fromEntries(data.fields.map((name, i) => [name, row[i]])));
+// The index: six values an annotation in one flat list (annotations/workspace.py says which).
+for (let i = 0; i < data.annotations.length; i += 6) {
+  const [id, paragraph, role, author, start, end] = data.annotations.slice(i, i + 6);
+  const [status, visibility] = data.unusual[id] ?? ["visible", "group"];
+  index({
+    id,
+    paragraph,
+    role: data.roles[role].slug,
+    author: author == null ? null : data.authors[author],
+    start,
+    end,
+    status,
+    visibility,
+  });
 }
 const commentCounts = new Map(Object.entries(data.comments).map(([k, v]) => [Number(k), v]));
 const commentStatus = new Map(); // comment id -> status, for those seen since the page loaded
@@ -182,12 +194,16 @@ function markFor(a) {
   let classes = `hl role-${a.role}`;
   if (a.author === me) classes += " mine";
   if (a.status !== "visible") classes += ` is-${a.status}`;
-  return h("mark", {
-    class: classes,
-    "data-annotation": a.id,
-    title: `${roleName(a.role)} · ${a.author ?? "(deleted account)"}`,
-  });
+  return h("mark", { class: classes, "data-annotation": a.id });
 }
+
+// A mark's title (role and author) is given when the pointer first rests on it: the server
+// leaves titles out of the page (for 10,000 annotations they weigh more than half a megabyte).
+document.addEventListener("mouseover", (event) => {
+  const mark = event.target.closest?.("mark.hl[data-annotation]");
+  const a = mark && !mark.title && annotations.get(Number(mark.dataset.annotation));
+  if (a) mark.title = `${roleName(a.role)} · ${a.author ?? "(deleted account)"}`;
+});
 
 function drawHighlight(a) {
   const el = paragraphById.get(a.paragraph);

@@ -305,6 +305,7 @@ def test_a_passage_selected_with_the_mouse_is_highlighted_after_a_reload(
     page.reload()
     mark = page.locator(f'.para[data-paragraph="{evidence.pk}"] mark.hl.role-evidence')
     expect(mark).to_have_text("42 groups that annotated together 📚")
+    mark.hover()  # the title (role and author) comes when the pointer rests on it
     expect(mark).to_have_attribute("title", "Evidence · amina")
     rtl = Annotation.objects.get(role__slug="claim")
     assert rtl.exact == "القراءة" and EVIDENCE[rtl.start : rtl.end] == "القراءة"
