@@ -117,7 +117,10 @@ def _chips_html(chips: list[Chip], comments: int) -> SafeString:
             f'<span class="ws-chip ws-chip-comments">{comments} '
             f"comment{'' if comments == 1 else 's'}</span>"
         )
-    return SafeString(f'<span class="ws-chips" aria-label="Annotations">{"".join(parts)}</span>')
+    chips = "".join(parts)
+    return SafeString(
+        f'<span class="ws-chips" role="group" aria-label="Annotations">{chips}</span>'
+    )
 
 
 def _highlight(pk: int, start: int, end: int, status: str, role: Role, mine: bool) -> Highlight:

@@ -9,13 +9,39 @@
 - anonymous: not signed in: may read public groups only.
 """
 
+import threading
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from papers.models import Membership, ReadingGroup
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server (browser tests), answering one request at a time when its threads share
+    the test's database connection (SQLite in memory: `connections_override`). Two browsers
+    polling at once would otherwise use that one sqlite3 connection from two threads together
+    ("bad parameter or other API misuse"). Connections stay threaded (keep-alive works); only
+    the application is called under a lock. On PostgreSQL each thread has its own connection
+    and nothing is serialised."""
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def serialised(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        return super().set_app(serialised)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

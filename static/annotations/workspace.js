@@ -218,12 +218,13 @@ function eraseHighlight(a) {
   if (el) unwrap(el.querySelector(".para-text"), `mark.hl[data-annotation="${a.id}"]`);
 }
 
-/** The shown roles of a paragraph: slug -> {count, authors, mine}, in the group's order. */
-function rolesOn(paragraph) {
+/** The roles shown on a paragraph: slug -> {count, authors, mine}, in the group's order.
+ * `shown` decides which annotations count (isShown: filters and blind mode). */
+function rolesOn(paragraph, shown = isShown) {
   const tagged = taggedByMe(paragraph);
   const counts = new Map();
   for (const a of annotationsOf(paragraph)) {
-    if (!isShown(a, tagged)) continue;
+    if (!shown(a, tagged)) continue;
     const entry = counts.get(a.role) ?? { count: 0, authors: new Set(), mine: false };
     entry.count += 1;
     entry.authors.add(a.author ?? "(deleted account)");
@@ -234,21 +235,30 @@ function rolesOn(paragraph) {
   return new Map([...counts].sort(([x], [y]) => order.indexOf(x) - order.indexOf(y)));
 }
 
-/** Chips and highlight visibility of one paragraph (as the server draws them). */
+const chipsDrawn = new Map(); // paragraph id -> what its chips say (drawn again only on change)
+
+/** Chips and highlight visibility of one paragraph, as the server draws them. Blind mode is
+ * left to the stylesheet (html[data-blind] and the paragraph's data-tagged), as on the first
+ * paint; the filters are applied here. */
 function renderParagraph(paragraph) {
   const el = paragraphById.get(paragraph);
   if (!el) return;
-  const tagged = taggedByMe(paragraph);
-  el.toggleAttribute("data-tagged", tagged);
+  el.toggleAttribute("data-tagged", taggedByMe(paragraph));
   for (const mark of el.querySelectorAll("mark.hl[data-annotation]")) {
     const a = annotations.get(Number(mark.dataset.annotation));
-    mark.classList.toggle("is-off", !a || !isShown(a, tagged));
+    mark.classList.toggle("is-off", !a || !passesFilters(a));
   }
+  const counts = rolesOn(paragraph, passesFilters);
+  const comments = commentCounts.get(paragraph) ?? 0;
+  const said = JSON.stringify([
+    [...counts].map(([slug, e]) => [slug, e.count, e.mine, [...e.authors].sort()]),
+    comments,
+  ]);
+  if (chipsDrawn.get(paragraph) === said && el.querySelector(".ws-chips")) return;
+  chipsDrawn.set(paragraph, said);
   el.querySelector(".ws-chips")?.remove();
-  const counts = rolesOn(paragraph);
-  const comments = blind && !tagged ? 0 : (commentCounts.get(paragraph) ?? 0);
   if (!counts.size && !comments) return;
-  const chips = h("span", { class: "ws-chips", "aria-label": "Annotations" });
+  const chips = h("span", { class: "ws-chips", role: "group", "aria-label": "Annotations" });
   for (const [slug, entry] of counts) {
     chips.append(
       h(
@@ -1254,7 +1264,7 @@ function refreshAuthors() {
   const value = select.value;
   select.replaceChildren(
     h("option", { value: "" }, "Everyone"),
-    authors.map((name) => h("option", { value: name, selected: name === value }, name)),
+    ...authors.map((name) => h("option", { value: name, selected: name === value }, name)),
   );
 }
 
@@ -1293,7 +1303,7 @@ function setBlind(on) {
   }
   document.documentElement.toggleAttribute("data-blind", on);
   toolbar.querySelector('[data-action="blind"]').setAttribute("aria-pressed", String(on));
-  renderAll();
+  scheduleMinimap(); // the text itself follows the stylesheet
   renderPanel();
   say(
     on
@@ -1473,7 +1483,8 @@ toolbar.hidden = false;
 minimap.hidden = false;
 toolbar.querySelector('[data-action="blind"]').setAttribute("aria-pressed", String(blind));
 document.body.classList.add("ws-ready");
-renderAll();
+scheduleMinimap(); // the text is drawn by the server already
+refreshAuthors();
 window.addEventListener("resize", scheduleMinimap);
 window.addEventListener("scroll", moveViewBox, { passive: true });
 new ResizeObserver(scheduleMinimap).observe(document.querySelector(".paper"));

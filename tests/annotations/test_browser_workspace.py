@@ -16,7 +16,7 @@ from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
 from annotations.models import Annotation, Comment, Link
-from annotations.services import annotation_create
+from annotations.services import annotation_create, annotation_delete, annotation_update
 from papers.models import Membership, Paper, Section
 from tests.conftest import join, make_group, make_user
 from tests.papers.makers import add_paragraphs
@@ -441,18 +441,17 @@ def test_blind_mode_hides_the_others_roles_until_you_tag_the_paragraph(person, l
 
     page.keyboard.press("b")
     expect(page.get_by_role("button", name="Blind")).to_have_attribute("aria-pressed", "true")
-    expect(claim_chips).to_have_count(0)
-    expect(theory_chips).to_have_count(0)
-    expect(bo_mark).to_have_class("hl role-claim is-off")
+    expect(claim_chips).to_be_hidden()
+    expect(theory_chips).to_be_hidden()
     expect(page.locator(".ws-tick")).to_have_count(0)
     # The choice is the reader's own and stays: after a reload it is still on, from the first
     # paint (the others' roles never flash).
     page.reload()
     expect(page.get_by_role("button", name="Blind")).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("document.documentElement.hasAttribute('data-blind')")
-    expect(claim_chips).to_have_count(0)
-    background = bo_mark.evaluate("el => getComputedStyle(el).backgroundColor")
-    assert background == "rgba(0, 0, 0, 0)"
+    expect(claim_chips).to_be_hidden()
+    background = "el => getComputedStyle(el).backgroundColor"
+    assert bo_mark.evaluate(background) == "rgba(0, 0, 0, 0)"  # no wash of colour
 
     # The panel says why it shows nothing of the group.
     page.locator(f'.para[data-paragraph="{claim_para.pk}"]').click()
@@ -461,12 +460,13 @@ def test_blind_mode_hides_the_others_roles_until_you_tag_the_paragraph(person, l
     shot(page, "workspace-6-blind")
     # Amina tags the paragraph herself: Bo's claim appears, beside hers.
     page.keyboard.press("e")
+    expect(claim_chips).to_be_visible()
     expect(claim_chips).to_contain_text("Claim 1")
     expect(claim_chips).to_contain_text("Evidence 1")
-    expect(bo_mark).to_have_class("hl role-claim")
+    assert bo_mark.evaluate(background) != "rgba(0, 0, 0, 0)"
     expect(page.locator(".ws-blind-note")).to_have_count(0)
     expect(page.locator(".ws-annotation")).to_have_count(2)
-    expect(theory_chips).to_have_count(0)  # still hidden where she has not tagged
+    expect(theory_chips).to_be_hidden()  # still hidden where she has not tagged
 
     page.keyboard.press("Escape")
     page.keyboard.press("b")  # off: everything shows
@@ -631,10 +631,97 @@ def test_others_annotations_appear_and_go_without_a_reload(person, live_server, 
     expect(mark).to_have_text("argumentative theory", timeout=LIVE)
     expect(page.locator("#ws-notice")).to_have_text("1 new annotation.")
     assert page.evaluate("window.scrollY") == top  # nothing moved
-    from annotations.services import annotation_delete
-
     annotation_delete(annotation=made, user=bo)
     expect(mark).to_have_count(0, timeout=LIVE)
     expect(page.locator(f'.para[data-paragraph="{theory_para.pk}"] .ws-chips')).to_have_count(0)
     assert json.loads(page.locator("#workspace-data").text_content())["paper"] == paper.pk
+    assert page.errors == []
+
+
+def test_you_edit_and_delete_your_own_and_a_stale_edit_is_refused(person, live_server, world):
+    paper, amina, bo = world["paper"], world["amina"], world["bo"]
+    evidence_para = para(paper, EVIDENCE)
+    mine = annotation_create(
+        user=amina,
+        paragraph=evidence_para,
+        role_slug="evidence",
+        quote={"exact": "42 groups"},
+        note="First note.",
+    )
+    annotation_create(user=bo, paragraph=evidence_para, role_slug="claim")
+    page = open_workspace(person(amina), live_server, paper)
+    page.locator(f'mark.hl[data-annotation="{mine.pk}"]').click()
+    item = page.locator(f'.ws-annotation[data-annotation="{mine.pk}"]')
+    others = page.locator(".ws-annotation.role-claim")
+    expect(others).to_contain_text("bo")
+    expect(others.get_by_role("button", name="Edit")).to_have_count(0)
+
+    item.get_by_role("button", name="Edit").click()
+    note = item.get_by_label("Note")
+    expect(note).to_have_value("First note.")
+    expect(note).to_be_focused()
+    note.fill("Second, *with* emphasis.")
+    item.get_by_role("button", name="Preview").click()
+    expect(item.locator(".ws-preview em")).to_have_text("with")
+    item.get_by_role("button", name="Save").click()
+    expect(item.locator(".ws-note")).to_have_text("Second, with emphasis.")
+    mine.refresh_from_db()
+    assert (mine.note, mine.version) == ("Second, *with* emphasis.", 2)
+
+    # Meanwhile the same note changes elsewhere (another tab): this page's version is stale.
+    annotation_update(annotation=mine, user=amina, note="Changed elsewhere.")
+    item.get_by_role("button", name="Edit").click()
+    item.get_by_label("Note").fill("Third.")
+    item.get_by_role("button", name="Save").click()
+    alert = item.get_by_role("alert")
+    expect(alert).to_contain_text("Someone changed this; reload to see their version.")
+    shot(page, "workspace-11-stale-edit")
+    alert.get_by_role("button", name="Reload").click()
+    expect(item.locator(".ws-note")).to_have_text("Changed elsewhere.")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button", name="Delete").click()
+    expect(item).to_have_count(0)
+    expect(page.locator(f'mark.hl[data-annotation="{mine.pk}"]')).to_have_count(0)
+    mine.refresh_from_db()
+    assert mine.status == "deleted"
+    assert page.errors == [f"412 {live_server.url}/api/v1/annotations/{mine.pk}/"]
+
+
+def test_filters_by_role_member_and_only_mine(person, live_server, world):
+    paper, amina, bo = world["paper"], world["amina"], world["bo"]
+    claim_para, theory_para = para(paper, CLAIM), para(paper, THEORY)
+    annotation_create(user=amina, paragraph=claim_para, role_slug="claim")
+    annotation_create(user=bo, paragraph=claim_para, role_slug="evidence")
+    theory = annotation_create(
+        user=bo, paragraph=theory_para, role_slug="theory", quote={"exact": "argumentative"}
+    )
+    page = open_workspace(person(amina), live_server, paper)
+    claim_chips = page.locator(f'.para[data-paragraph="{claim_para.pk}"] .ws-chips')
+    theory_chips = page.locator(f'.para[data-paragraph="{theory_para.pk}"] .ws-chips')
+    mark = page.locator(f'mark.hl[data-annotation="{theory.pk}"]')
+    background = "el => getComputedStyle(el).backgroundColor"
+    assert mark.evaluate(background) != "rgba(0, 0, 0, 0)"
+
+    page.keyboard.press("f")
+    filters = page.locator("#ws-filters")
+    filters.get_by_label("Theory").uncheck()
+    expect(theory_chips).to_have_count(0)
+    expect(mark).to_have_class("hl role-theory is-off")
+    assert mark.evaluate(background) == "rgba(0, 0, 0, 0)"
+    expect(page.locator("#ws-announce")).to_have_text("2 annotations shown.")
+
+    filters.get_by_label("Theory").check()
+    filters.get_by_label("Member").select_option("bo")
+    expect(claim_chips).to_have_text("Evidence 1")
+    expect(theory_chips).to_have_text("Theory 1")
+    shot(page, "workspace-12-filters")
+    filters.get_by_label("Member").select_option("")
+    filters.get_by_label("Only mine").check()
+    expect(claim_chips).to_have_text("Claim 1")
+    expect(theory_chips).to_have_count(0)
+    expect(page.locator(".ws-tick")).to_have_count(1)
+    page.keyboard.press("Escape")  # from inside the filters: they close, focus on their button
+    expect(filters).to_be_hidden()
+    expect(page.get_by_role("button", name="Filters")).to_be_focused()
     assert page.errors == []
