@@ -1330,26 +1330,43 @@ function later(delay) {
   window.setTimeout(poll, delay);
 }
 
+/** What to ask for: a few seconds before the newest change seen, because `updated` is the time
+ * of a change, not of its commit (docs/api.md, "since"); what comes again is skipped. */
+const SINCE_MARGIN_MS = 5000;
+
+function sinceParameter() {
+  return new Date(Date.parse(since) - SINCE_MARGIN_MS).toISOString();
+}
+
 function newest(items, fallback) {
   let max = fallback;
-  for (const item of items) if (item.updated && Date.parse(item.updated) > Date.parse(max)) max = item.updated;
+  for (const item of items) {
+    if (item.updated && Date.parse(item.updated) > Date.parse(max)) max = item.updated;
+  }
   return max;
 }
 
 /** Annotations and comments changed since the last look (oldest first, deleted annotations
  * included), merged in where they belong. */
 async function poll() {
-  let changed;
-  let talk;
+  let delay = data.poll;
   try {
-    [changed, talk] = await Promise.all([
-      api.list(data.api.annotations, { paper: data.paper, since }),
-      api.list(data.api.comments, { paper: data.paper, since }),
+    const [changed, talk] = await Promise.all([
+      api.list(data.api.annotations, { paper: data.paper, since: sinceParameter() }),
+      api.list(data.api.comments, { paper: data.paper, since: sinceParameter() }),
     ]);
+    merge(changed, talk);
   } catch (error) {
-    later(error.status === 429 ? data.poll * 4 : data.poll * 2);
-    return;
+    // Offline, throttled or a server error: keep trying, less often. (A bug in merging must
+    // not stop the updates either; it shows in the console.)
+    delay = error.status === 429 ? data.poll * 4 : data.poll * 2;
+    if (!(error instanceof ApiError)) console.error(error);
+  } finally {
+    later(delay);
   }
+}
+
+function merge(changed, talk) {
   since = newest(talk, newest(changed, since));
   let added = 0;
   let removed = 0;
@@ -1368,6 +1385,8 @@ async function poll() {
   }
   let newComments = 0;
   for (const c of talk) {
+    const held = panelData.comments.find((x) => x.id === c.id);
+    if (held && held.version === c.version && held.status === c.status) continue; // seen
     const before = commentStatus.get(c.id);
     const counted = before !== undefined ? before !== "deleted" : Date.parse(c.created) < loadedAt;
     const counts = c.status !== "deleted";
@@ -1391,7 +1410,6 @@ async function poll() {
   if (removed) news.push(`${plural(removed, "annotation")} removed`);
   if (newComments) news.push(plural(newComments, "new comment"));
   if (news.length) showNotice(`${news.join(", ")}.`);
-  later(data.poll);
 }
 
 // --- Keys ------------------------------------------------------------------------------------
