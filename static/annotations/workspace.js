@@ -541,6 +541,7 @@ function upsert(item) {
 // --- The side panel --------------------------------------------------------------------------
 
 let panelRequest = 0;
+const drawer = window.matchMedia("(max-width: 63.99rem)"); // as in marginalia.css
 
 async function openPanel(paragraph, { focus = true } = {}) {
   const changed = paragraph !== panelParagraph;
@@ -552,6 +553,8 @@ async function openPanel(paragraph, { focus = true } = {}) {
   panel.setAttribute("aria-busy", "true");
   if (changed) panelBody.replaceChildren(h("p", { class: "quiet" }, "Loading…"));
   if (focus) panelTitle.focus({ preventScroll: true });
+  // On a phone the panel is a drawer over the lower part of the window: the paragraph goes above.
+  if (changed && drawer.matches) paragraphById.get(paragraph)?.scrollIntoView({ block: "start" });
   scheduleMinimap();
   const request = ++panelRequest;
   try {
