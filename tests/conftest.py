@@ -43,6 +43,9 @@ class _OneRequestAtATime(ThreadedWSGIServer):
 
 LiveServerThread.server_class = _OneRequestAtATime
 
+# The `browser` fixture (Debian Chromium through Playwright) for every browser test.
+pytest_plugins = ["tests.browser"]
+
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

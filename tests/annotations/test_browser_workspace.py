@@ -8,33 +8,17 @@ person to look at.
 """
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from annotations.models import Annotation, Comment, Link
 from annotations.services import annotation_create, annotation_delete, annotation_update
 from papers.models import Membership, Paper, Section
+from tests.browser import ARTIFACTS
 from tests.conftest import join, make_group, make_user
 from tests.papers.makers import add_paragraphs
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one
-# unless told that this is fine (it is: the test thread is the only user of its connection).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,16 +77,6 @@ def make_workspace_paper(group) -> Paper:
         ],
     )
     return paper
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package); CI installs it")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

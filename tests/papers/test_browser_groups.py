@@ -6,30 +6,15 @@ Drives Debian's /usr/bin/chromium through Playwright's sync API, as test_browser
 Leaves screenshots in tests/artifacts/ (git-ignored) for a person to look at.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from papers.models import Membership, ReadingGroup
+from tests.browser import ARTIFACTS
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one
-# unless told that this is fine (it is: the test thread is the only user of its connection).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "a-long-pass-4-tests"
 GROUP = "Thursday Seminar"
 PAPER_TITLE = "Margins as Meeting Places"
@@ -47,16 +32,6 @@ Shared notes keep an argument alive between meetings.
 """
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package); CI installs it")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -4,30 +4,13 @@ Drives Debian's /usr/bin/chromium through Playwright's sync API (no pytest-playw
 screenshots in tests/artifacts/ (git-ignored) for a person to look at the typography.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from papers.models import Citation, Paper, Reference, Section
+from tests.browser import ARTIFACTS
 from tests.conftest import make_group
 from tests.papers.makers import add_paragraphs
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one
-# unless told that this is fine (it is: the test thread is the only user of its connection).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -149,16 +132,6 @@ def make_reading_paper(group) -> Paper:
             if target is None:
                 citation.candidates.set(entries[3:5])
     return paper
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package); CI installs it")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
