@@ -197,15 +197,25 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=_filter_parameters(AnnotationFilterSerializer)),
-    create=extend_schema(request=AnnotationCreateSerializer, responses={201: AnnotationSerializer}),
-    partial_update=extend_schema(
-        request=AnnotationUpdateSerializer,
-        parameters=[IF_MATCH],
-        responses={200: AnnotationSerializer, **_VERSIONED_RESPONSES},
-    ),
-    destroy=extend_schema(parameters=[IF_MATCH], responses={204: None, **_VERSIONED_RESPONSES}),
+def _versioned_schema(filters, create, update, output):
+    """The schema of a versioned viewset: filters on the list, If-Match on changes (412)."""
+    return extend_schema_view(
+        list=extend_schema(parameters=_filter_parameters(filters)),
+        create=extend_schema(request=create, responses={201: output}),
+        partial_update=extend_schema(
+            request=update,
+            parameters=[IF_MATCH],
+            responses={200: output, **_VERSIONED_RESPONSES},
+        ),
+        destroy=extend_schema(parameters=[IF_MATCH], responses={204: None, **_VERSIONED_RESPONSES}),
+    )
+
+
+@_versioned_schema(
+    AnnotationFilterSerializer,
+    AnnotationCreateSerializer,
+    AnnotationUpdateSerializer,
+    AnnotationSerializer,
 )
 class AnnotationViewSet(_VersionedViewSet):
     """Annotations the caller may see: members tag a paragraph or a passage with one of the
@@ -293,15 +303,8 @@ def _lookups(filters: dict, lookups: dict) -> dict:
     return {lookups[name]: value for name, value in filters.items() if name in lookups}
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=_filter_parameters(CommentFilterSerializer)),
-    create=extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer}),
-    partial_update=extend_schema(
-        request=CommentUpdateSerializer,
-        parameters=[IF_MATCH],
-        responses={200: CommentSerializer, **_VERSIONED_RESPONSES},
-    ),
-    destroy=extend_schema(parameters=[IF_MATCH], responses={204: None, **_VERSIONED_RESPONSES}),
+@_versioned_schema(
+    CommentFilterSerializer, CommentCreateSerializer, CommentUpdateSerializer, CommentSerializer
 )
 class CommentViewSet(_VersionedViewSet):
     """Comments on paragraphs and annotations, oldest first (threads read in order); replies

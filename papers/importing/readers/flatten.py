@@ -168,3 +168,17 @@ def entry_text(
 def _closed(piece: str) -> str:
     piece = piece.strip()
     return piece if piece.endswith((".", "?", "!")) else piece + "."
+
+
+class InlineWalker:
+    """What the HTML and JATS walkers share: a mixed-content element's text and children, in
+    order, appended to one run (each walker says in `inline` what its own elements mean)."""
+
+    def inline_children(self, el, run: InlineText, depth: int) -> None:
+        run.add(el.text)
+        for child in el:
+            self.inline(child, run, depth + 1)
+            run.add(child.tail)
+
+    def inline(self, el, run: InlineText, depth: int) -> None:
+        raise NotImplementedError

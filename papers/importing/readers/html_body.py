@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..document import Block
 from ..textrules import ABSTRACT_HEADINGS, NOTE_HEADINGS, REFERENCE_HEADINGS, heading_name
-from .flatten import InlineText, clean_label
+from .flatten import InlineText, InlineWalker, clean_label
 from .microdata import cited_work, props
 
 # Never text: page furniture, code, forms, media. (`header` and `aside` are decided by
@@ -94,7 +94,7 @@ def _is_backlink(el) -> bool:
     return "".join(el.itertext()).strip() in _BACKLINK_TEXT
 
 
-class BodyWalker:
+class BodyWalker(InlineWalker):
     def __init__(
         self,
         *,
@@ -388,12 +388,6 @@ class BodyWalker:
                 self.walk(child, "paragraph", depth + 1)
 
     # Inline -----------------------------------------------------------------------------
-
-    def inline_children(self, el, run: InlineText, depth: int) -> None:
-        run.add(el.text)
-        for child in el:
-            self.inline(child, run, depth + 1)
-            run.add(child.tail)
 
     def inline(self, el, run: InlineText, depth: int) -> None:
         """`el` and its content (not its tail) appended to `run`, with its marks."""

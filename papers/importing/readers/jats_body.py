@@ -9,7 +9,7 @@ block-level child stands; an inline footnote is emitted after its paragraph, wit
 from lxml import etree
 
 from ..document import Block
-from .flatten import InlineText, clean_label
+from .flatten import InlineText, InlineWalker, clean_label
 from .jats_nodes import XLINK_HREF, children, entity_text, local, plain
 from .jats_refs import reference_block
 
@@ -31,7 +31,7 @@ _AUTHOR_KEYWORDS = (None, "author", "author-keywords", "author-generated", "auth
 _MAX_DEPTH = 180  # libxml2 stops at 256 levels; past this, content is read as flat text
 
 
-class JatsBody:
+class JatsBody(InlineWalker):
     def __init__(self, root):
         self.blocks: list[Block] = []
         self.list_id = 0
@@ -306,12 +306,6 @@ class JatsBody:
                 self.paragraph(child, "paragraph", 1)
 
     # Inline ---------------------------------------------------------------------------------
-
-    def inline_children(self, el, run: InlineText, depth: int) -> None:
-        run.add(el.text)
-        for child in el:
-            self.inline(child, run, depth + 1)
-            run.add(child.tail)
 
     def inline(self, el, run: InlineText, depth: int) -> None:
         """`el` and its content, not its tail, appended to `run` with its marks."""
