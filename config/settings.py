@@ -110,6 +110,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    if TESTING:
+        # A file, not SQLite's shared in-memory database: the live server's threads then get
+        # connections of their own and wait on the busy timeout, where an in-memory database
+        # shared between the test thread and the server's answers "table is locked".
+        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

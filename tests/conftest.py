@@ -26,8 +26,9 @@ class _OneRequestAtATime(ThreadedWSGIServer):
     the test's database connection (SQLite in memory: `connections_override`). Two browsers
     polling at once would otherwise use that one sqlite3 connection from two threads together
     ("bad parameter or other API misuse"). Connections stay threaded (keep-alive works); only
-    the application is called under a lock. On PostgreSQL each thread has its own connection
-    and nothing is serialised."""
+    the application is called under a lock. On PostgreSQL, and on the file-based SQLite test
+    database the settings now use, each thread has its own connection and nothing is
+    serialised; the lock stays for anyone who points the tests at an in-memory database."""
 
     def set_app(self, application):
         if not self.connections_override:
