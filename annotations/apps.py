@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AnnotationsConfig(AppConfig):
     name = "annotations"
     verbose_name = "Annotations and exports"
+
+    def ready(self) -> None:
+        # The receivers for papers' ban signals (hide a banned member's posts when the group
+        # chose so).
+        from . import moderation  # noqa: F401

@@ -318,3 +318,124 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.relation} {self.target_id}"
+
+
+def _one_target() -> Q:
+    return Q(annotation__isnull=False, comment__isnull=True) | Q(
+        annotation__isnull=True, comment__isnull=False
+    )
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self) -> "FlagQuerySet":
+        return self.filter(resolved__isnull=True)
+
+    def moderated_by(self, user) -> "FlagQuerySet":
+        """Flags in the groups where the user is an active owner or moderator."""
+        if not _signed_in(user):
+            return self.none()
+        return self.filter(group_id__in=_moderator_groups(user))
+
+
+class Flag(models.Model):
+    """A member's report that an annotation or a comment needs a moderator's eye.
+
+    One per person and item. The flagger is never shown to the item's author (only moderators see
+    who flagged). A flag is open until a moderator acts on its item (hide, unhide, approve,
+    reject): then `resolved` is set with the action that closed it.
+    """
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Other"
+
+    # The group and paper are the item's, kept here so the queue filters without joins.
+    group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="flags")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="flags")
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    flagger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="flags"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    resolved = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The moderation action that closed the flag (papers.models.AuditEntry.Action).
+    resolution = models.CharField(max_length=10, blank=True)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["group", "resolved"], name="flag_group_resolved")]
+        constraints = [
+            models.CheckConstraint(
+                condition=_one_target(),
+                name="flag_one_target",
+                violation_error_message="A flag is on an annotation or on a comment.",
+            ),
+            models.UniqueConstraint(
+                fields=["annotation", "flagger"],
+                condition=Q(annotation__isnull=False),
+                name="flag_once_per_annotation",
+                violation_error_message="You have already flagged this.",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "flagger"],
+                condition=Q(comment__isnull=False),
+                name="flag_once_per_comment",
+                violation_error_message="You have already flagged this.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} flag on {self.target_type} {self.target_id}"
+
+    @property
+    def target_type(self) -> str:
+        return "annotation" if self.annotation_id else "comment"
+
+    @property
+    def target_id(self) -> int:
+        return self.annotation_id or self.comment_id
+
+
+class Revision(models.Model):
+    """What an annotation or a comment said before a change by its author (or its deletion):
+    `version` is the version this text had, so version 1 is what was first posted. Moderators
+    read them; nobody changes them."""
+
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    version = models.PositiveIntegerField()
+    # The fields as they were: {"note"} or {"body"}, and for annotations also role, quote and
+    # visibility.
+    data = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "id"]
+        constraints = [
+            models.CheckConstraint(condition=_one_target(), name="revision_one_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.version} of {'annotation' if self.annotation_id else 'comment'}"

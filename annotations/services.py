@@ -25,7 +25,8 @@ from papers.models import Paragraph, ReadingGroup
 
 from . import permissions
 from .markdown import render_markdown
-from .models import Annotation, Comment, Link, Role, RoleQuerySet, Status
+from .models import Annotation, Comment, Link, Revision, Role, RoleQuerySet, Status
+from .moderation import initial_status
 from .quotes import QuoteError, resolve_quote
 
 __all__ = [
@@ -262,8 +263,7 @@ def annotation_create(
         note_html=note_html,
         author=user,
         visibility=_check_visibility(visibility),
-        # Premoderation (ReadingGroup.premoderation) will start some as "pending".
-        status=Status.VISIBLE,
+        status=initial_status(user, paper.group, shared=visibility == Annotation.Visibility.GROUP),
         **_quote_fields(paragraph, quote),
     )
     # The foreign keys are the objects just loaded: no query to check they exist. The span and
@@ -280,9 +280,37 @@ def annotation_create(
 _ANNOTATION_FIELDS = frozenset({"role_slug", "quote", "note", "visibility"})
 
 
+# What a revision keeps of each kind of item (the fields its author can change).
+_REVISED = {
+    Annotation: ("role__slug", "exact", "prefix", "suffix", "start", "end", "note", "visibility"),
+    Comment: ("body",),
+}
+
+
+def _keep_revision(model, item) -> None:
+    """Keep the row as it is now (the text this change replaces) as a Revision. Read with a
+    row lock on PostgreSQL, so the text kept is the one the UPDATE below replaces."""
+    fields = _REVISED[model]
+    current = (
+        model.objects.select_for_update(of=("self",))
+        .filter(pk=item.pk)
+        .values("version", *fields)
+        .first()
+    )
+    if current is None:
+        return  # gone: the UPDATE finds nothing and says so
+    version = current.pop("version")
+    if "role__slug" in current:
+        current["role"] = current.pop("role__slug")
+    kind = "annotation" if model is Annotation else "comment"
+    Revision.objects.create(version=version, data=current, **{kind + "_id": item.pk})
+
+
 def _apply(model, item, *, user, expected_version: int | None, values: dict) -> None:
     """The one conditional UPDATE: bumps the version (and `updated`) only while the row is not
-    deleted and, with `expected_version`, still has that version; else Conflict."""
+    deleted and, with `expected_version`, still has that version; else Conflict. The text it
+    replaces is kept as a Revision (in the caller's transaction: both or neither)."""
+    _keep_revision(model, item)
     rows = model.objects.filter(pk=item.pk).exclude(status=Status.DELETED)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
@@ -323,6 +351,13 @@ def annotation_update(
         values["note"], values["note_html"] = _note(fields["note"])
     if "visibility" in fields:
         values["visibility"] = _check_visibility(fields["visibility"])
+        sharing = (
+            values["visibility"] == Annotation.Visibility.GROUP
+            and annotation.visibility == Annotation.Visibility.PRIVATE
+            and annotation.status == Status.VISIBLE
+        )
+        if sharing:  # made shared: held like a new post would be
+            values["status"] = initial_status(user, annotation.paper.group)
     with transaction.atomic():
         _apply(Annotation, annotation, user=user, expected_version=expected_version, values=values)
     return annotation
@@ -395,7 +430,7 @@ def comment_create(
         body=body,
         body_html=body_html,
         author=user,
-        status=Status.VISIBLE,
+        status=initial_status(user, paper.group),
     )
     # As for annotations: the foreign keys were just loaded, the target is set above.
     comment.full_clean(

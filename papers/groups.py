@@ -23,8 +23,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import permissions
-from .models import Invite, Membership, Paper, ReadingGroup
+from . import permissions, signals
+from .models import AuditEntry, Invite, Membership, Paper, ReadingGroup
 
 __all__ = [
     "InviteUnusable",
@@ -292,9 +292,33 @@ def member_remove(*, actor, membership: Membership) -> None:
         membership.delete()
 
 
-def member_ban(*, actor, membership: Membership) -> Membership:
+def _audit_member(*, actor, membership: Membership, action: str, reason: str, detail: dict):
+    return AuditEntry.objects.create(
+        group=membership.group,
+        actor=actor,
+        actor_name=actor.get_username(),
+        action=action,
+        target_type=AuditEntry.TargetType.MEMBER,
+        target_id=membership.user_id,
+        subject_name=_name(membership),
+        reason=reason,
+        detail=detail,
+    )
+
+
+def _signal_detail(responses) -> dict:
+    detail: dict = {}
+    for _receiver, response in responses:
+        if isinstance(response, dict):
+            detail.update(response)
+    return detail
+
+
+def member_ban(*, actor, membership: Membership, reason: str = "") -> Membership:
     """Ban: the row stays (status banned), so the person sees nothing private and cannot rejoin.
-    Banning someone already banned changes nothing."""
+    Their posts stay, or are hidden when the group chose so (the annotations app does that on
+    `signals.member_banned`). Recorded in the audit log. Banning someone already banned changes
+    nothing."""
     _check_change(actor, membership, "ban")
     if not membership.is_active:
         return membership
@@ -303,11 +327,20 @@ def member_ban(*, actor, membership: Membership) -> Membership:
         _keep_an_owner(membership)
         membership.status = Membership.Status.BANNED
         membership.save(update_fields=["status"])
+        responses = signals.member_banned.send(Membership, membership=membership, actor=actor)
+        _audit_member(
+            actor=actor,
+            membership=membership,
+            action=AuditEntry.Action.BAN,
+            reason=reason,
+            detail=_signal_detail(responses),
+        )
     return membership
 
 
-def member_unban(*, actor, membership: Membership) -> Membership:
-    """Lift a ban: the person is an active plain member again, whatever their role was."""
+def member_unban(*, actor, membership: Membership, reason: str = "") -> Membership:
+    """Lift a ban: the person is an active plain member again, whatever their role was; posts
+    the ban hid are shown again. Recorded in the audit log."""
     _check_change(actor, membership, "unban")
     if membership.is_active:
         return membership
@@ -316,6 +349,26 @@ def member_unban(*, actor, membership: Membership) -> Membership:
         membership.status = Membership.Status.ACTIVE
         membership.role = Membership.Role.MEMBER
         membership.save(update_fields=["status", "role"])
+        ban = (
+            AuditEntry.objects.filter(
+                group=membership.group,
+                action=AuditEntry.Action.BAN,
+                target_type=AuditEntry.TargetType.MEMBER,
+                target_id=membership.user_id,
+            )
+            .order_by("-created", "-id")
+            .first()
+        )
+        responses = signals.member_unbanned.send(
+            Membership, membership=membership, actor=actor, ban=ban
+        )
+        _audit_member(
+            actor=actor,
+            membership=membership,
+            action=AuditEntry.Action.UNBAN,
+            reason=reason,
+            detail=_signal_detail(responses),
+        )
     return membership
 
 

@@ -53,10 +53,17 @@ class ReadingGroup(models.Model):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
-    # Stored now, enforced when moderation arrives: whose posts wait for a moderator's approval.
+    # Whose posts wait for a moderator's approval (annotations.moderation.initial_status): nobody,
+    # a member's first `premoderation_items` posts in the group, or everyone's.
     premoderation = models.CharField(
         max_length=12, choices=Premoderation.choices, default=Premoderation.OFF
     )
+    premoderation_items = models.PositiveSmallIntegerField(
+        default=3, help_text="With “new members”: how many of a member's first posts wait."
+    )
+    # What becomes of a member's posts when they are banned: they stay as they are, or they are
+    # hidden with the ban (and shown again when it is lifted).
+    hide_banned_posts = models.BooleanField(default=False)
     # The "My papers" group every new user gets: always private, never shared, never deleted
     # (papers/README.md).
     personal = models.BooleanField(default=False)
@@ -107,6 +114,8 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # A moderator's choice: an e-mail for each new flag in this group (the badge is always on).
+    notify_flags = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -218,6 +227,72 @@ class Invite(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.state() == self.State.USABLE
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit log is append-only: entries are never changed.")
+
+    def delete(self):
+        raise TypeError("The audit log is append-only: entries are never deleted.")
+
+
+class AuditEntry(models.Model):
+    """One moderation action, kept for good: who did what to which item or member, when, why.
+
+    Append-only: an entry is written once (`save` refuses to change one, `delete` and the
+    QuerySet's `update`/`delete` refuse) and goes only with its group. Targets are named by type
+    and id, not by foreign key, so that an entry outlives what it names and this app need not know
+    the annotations app; `summary` keeps a short text of the target as it was.
+    """
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hid"
+        UNHIDE = "unhide", "Unhid"
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        BAN = "ban", "Banned"
+        UNBAN = "unban", "Unbanned"
+
+    class TargetType(models.TextChoices):
+        ANNOTATION = "annotation", "Annotation"
+        COMMENT = "comment", "Comment"
+        MEMBER = "member", "Member"
+
+    group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="audit_log")
+    # The actor's name is kept as well: the entry stays readable if the account goes.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    target_type = models.CharField(max_length=10, choices=TargetType.choices)
+    target_id = models.BigIntegerField()
+    # The author of the item, or the member banned: the person the action was about.
+    subject_name = models.CharField(max_length=150, blank=True)
+    summary = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    # Facts the action needs later (a ban that hid posts lists them, so the unban shows them).
+    detail = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["group", "-created"], name="audit_group_created")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} {self.target_type} {self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit log is append-only: entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only: entries are never deleted.")
 
 
 class PaperQuerySet(models.QuerySet):

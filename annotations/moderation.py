@@ -1,0 +1,308 @@
+"""Moderation: flags, pre-moderation, hide/unhide/approve/reject, bans, and the audit log.
+
+The rules, in one place:
+- Flag: an active member of the paper's group flags an annotation or a comment they can see
+  (not their own, not a deleted one) with a reason; once per person and item. The author is never
+  told who flagged. Moderators who opted in (`Membership.notify_flags`) get an e-mail.
+- Pre-moderation (`ReadingGroup.premoderation`): "all" starts every member's shared post
+  pending; "new_members" starts a member's posts pending until they have
+  `premoderation_items` visible posts in the group. Owners and moderators are never held; a
+  private annotation is its author's only and never held (it is held when made shared).
+- Actions, by the group's active owners and moderators, each with a reason, each written to the
+  append-only audit log (papers.models.AuditEntry), none deleting anything:
+  hide (visible or pending → hidden), unhide (hidden → visible), approve (pending → visible; on a
+  visible item: its flags are dismissed), reject (pending → hidden). Acting on an item closes its
+  open flags. Ban and unban are papers.groups' (audited there); when the group hides a banned
+  member's posts, the receivers at the bottom hide them and show them again on unban.
+A status change bumps the item's version and `updated`, so live updates (`since`) carry it and a
+stale edit by the author gets 412.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.dispatch import receiver
+from django.utils import timezone
+
+from papers import permissions as papers_permissions
+from papers import signals
+from papers.models import AuditEntry, Membership, ReadingGroup
+
+from .models import Annotation, Comment, Flag, Status
+
+__all__ = [
+    "ACTIONS",
+    "Item",
+    "flag_create",
+    "initial_status",
+    "moderate",
+    "moderate_many",
+]
+
+NOT_A_MODERATOR = "Only the group's owners and moderators may moderate."
+MAX_REASON = 2_000
+
+
+def initial_status(user, group: ReadingGroup, *, shared: bool = True) -> str:
+    """The status a new post by `user` in `group` starts with (module docstring)."""
+    if not shared or group.premoderation == ReadingGroup.Premoderation.OFF:
+        return Status.VISIBLE
+    if papers_permissions.is_moderator_or_owner(user, group):
+        return Status.VISIBLE
+    if group.premoderation == ReadingGroup.Premoderation.ALL:
+        return Status.PENDING
+    mine = {"author": user, "paper__group": group, "status": Status.VISIBLE}
+    visible = (
+        Annotation.objects.filter(visibility=Annotation.Visibility.GROUP, **mine).count()
+        + Comment.objects.filter(**mine).count()
+    )
+    return Status.VISIBLE if visible >= group.premoderation_items else Status.PENDING
+
+
+# Items: an annotation or a comment, as moderation sees them
+
+
+@dataclass(frozen=True)
+class Item:
+    """An annotation or a comment by its type name ("annotation", "comment")."""
+
+    type: str
+    obj: Annotation | Comment
+
+    @classmethod
+    def of(cls, obj: Annotation | Comment) -> "Item":
+        return cls("annotation" if isinstance(obj, Annotation) else "comment", obj)
+
+    @property
+    def model(self):
+        return Annotation if self.type == "annotation" else Comment
+
+    @property
+    def group(self) -> ReadingGroup:
+        return self.obj.paper.group
+
+    def summary(self) -> str:
+        """A short text of the item for the audit log."""
+        if self.type == "annotation":
+            text = self.obj.exact or self.obj.note or f"(paragraph {self.obj.paragraph_id})"
+            text = f"{self.obj.role.slug}: {text}"
+        else:
+            text = self.obj.body
+        text = " ".join(text.split())
+        return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": f"A reason is at most {MAX_REASON:,} characters long."})
+    return reason
+
+
+# Flags
+
+
+def flag_create(*, user, target: Annotation | Comment, reason: str, note: str = "") -> Flag:
+    """Flag an item for the moderators. The caller found `target` among what `user` may see."""
+    item = Item.of(target)
+    group = item.group
+    if not papers_permissions.is_member(user, group):
+        raise PermissionDenied("Only active members of this paper's group may flag.")
+    if reason not in Flag.Reason.values:
+        raise ValidationError({"reason": f"The reason is one of {', '.join(Flag.Reason.values)}."})
+    if target.status == Status.DELETED:
+        raise ValidationError({"target": "This was deleted by its author."})
+    if target.author_id == user.pk:
+        raise ValidationError({"target": "You cannot flag your own post; edit or delete it."})
+    note = (note or "").strip()
+    if len(note) > MAX_REASON:
+        raise ValidationError({"note": f"A note is at most {MAX_REASON:,} characters long."})
+    flag = Flag(
+        group=group,
+        paper_id=target.paper_id,
+        reason=reason,
+        note=note,
+        flagger=user,
+        **{item.type: target},
+    )
+    try:
+        with transaction.atomic():
+            flag.save()
+            transaction.on_commit(lambda: _notify_moderators(flag))
+    except IntegrityError as error:
+        raise ValidationError({"target": "You have already flagged this."}) from error
+    return flag
+
+
+def _notify_moderators(flag: Flag) -> None:
+    """E-mail the group's moderators who asked for it (never the flagger, never the author).
+    The mail names the reason and links the queue; not the flagger."""
+    group = flag.group
+    recipients = list(
+        Membership.objects.active()
+        .filter(
+            group=group,
+            notify_flags=True,
+            role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR],
+        )
+        .exclude(user_id=flag.flagger_id)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if not recipients:
+        return
+    from django.urls import reverse
+
+    queue = reverse("annotations:moderation_queue") + f"?group={group.slug}"
+    site = getattr(settings, "MARGINALIA_SITE_URL", "").rstrip("/")
+    send_mail(
+        subject=f"[Marginalia] A {flag.target_type} was flagged in {group.name}",
+        message=(
+            f"A {flag.target_type} on “{flag.paper.title}” was flagged as "
+            f"{flag.get_reason_display().lower()}.\n\n"
+            f"Open the moderation queue: {site}{queue}\n\n"
+            "You get this because you asked for e-mails about new flags in this group; "
+            "the queue page turns them off."
+        ),
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
+
+
+# Actions
+
+# action: (statuses it applies to, the status it leaves)
+ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    AuditEntry.Action.HIDE: ((Status.VISIBLE, Status.PENDING), Status.HIDDEN),
+    AuditEntry.Action.UNHIDE: ((Status.HIDDEN,), Status.VISIBLE),
+    AuditEntry.Action.APPROVE: ((Status.PENDING, Status.VISIBLE), Status.VISIBLE),
+    AuditEntry.Action.REJECT: ((Status.PENDING,), Status.HIDDEN),
+}
+
+_REFUSED = {
+    AuditEntry.Action.HIDE: "This is already hidden.",
+    AuditEntry.Action.UNHIDE: "Only a hidden post can be unhidden.",
+    AuditEntry.Action.APPROVE: "Only a pending or flagged post can be approved.",
+    AuditEntry.Action.REJECT: "Only a pending post can be rejected.",
+}
+
+
+def moderate(*, actor, target: Annotation | Comment, action: str, reason: str = "") -> AuditEntry:
+    """Hide, unhide, approve or reject an item (module docstring); closes its open flags and
+    writes the audit entry, in one transaction. The caller found `target` among what `actor`
+    may see (a private annotation is nobody's to moderate)."""
+    item = Item.of(target)
+    group = item.group
+    if not papers_permissions.is_moderator_or_owner(actor, group):
+        raise PermissionDenied(NOT_A_MODERATOR)
+    if action not in ACTIONS:
+        raise ValidationError(
+            {"action": f"The action is one of {', '.join(ACTIONS)}, ban or unban."}
+        )
+    reason = _reason(reason)
+    if target.status == Status.DELETED:
+        raise ValidationError({"target": "This was deleted by its author; nothing to moderate."})
+    sources, result = ACTIONS[action]
+    now = timezone.now()
+    with transaction.atomic():
+        open_flags = Flag.objects.open().filter(**{item.type: target})
+        if action == AuditEntry.Action.APPROVE and target.status == Status.VISIBLE:
+            # Approving a visible post dismisses its flags; without flags there is nothing to do.
+            if not open_flags.exists():
+                raise ValidationError({"action": _REFUSED[action]})
+            changed = True
+        else:
+            # Conditional on the status read: of two moderators acting at once, one applies.
+            changed = (
+                item.model.objects.filter(pk=target.pk, status__in=sources)
+                .exclude(status=result)
+                .update(status=result, updated=now, version=F("version") + 1)
+            )
+            if not changed:
+                raise ValidationError({"action": _REFUSED[action]})
+            target.status = result
+            target.updated = now
+            target.version += 1
+        open_flags.update(resolved=now, resolved_by=actor, resolution=action)
+        return AuditEntry.objects.create(
+            group=group,
+            actor=actor,
+            actor_name=actor.get_username(),
+            action=action,
+            target_type=item.type,
+            target_id=target.pk,
+            subject_name=target.author.get_username() if target.author_id else "",
+            summary=item.summary(),
+            reason=reason,
+        )
+
+
+def moderate_many(
+    *, actor, targets: list[Annotation | Comment], action: str, reason: str = ""
+) -> list[AuditEntry]:
+    """The same action on several items, all or nothing: one refused item refuses the lot, with
+    a message naming it."""
+    entries = []
+    with transaction.atomic():
+        for target in targets:
+            try:
+                entries.append(moderate(actor=actor, target=target, action=action, reason=reason))
+            except ValidationError as error:
+                label = f"{Item.of(target).type} {target.pk}"
+                raise ValidationError(f"{label}: {' '.join(error.messages)}") from error
+    return entries
+
+
+# Bans: the group's choice for a banned member's posts
+
+
+def _posts_of(membership: Membership) -> Q:
+    return Q(author_id=membership.user_id, paper__group_id=membership.group_id)
+
+
+@receiver(signals.member_banned, dispatch_uid="annotations-hide-banned-posts")
+def hide_banned_posts(sender, *, membership: Membership, actor, **kwargs) -> dict | None:
+    """When the group hides a banned member's posts: hide their visible and pending ones and
+    name them in the ban's audit entry (so the unban shows exactly those again)."""
+    if not membership.group.hide_banned_posts:
+        return None
+    now = timezone.now()
+    hidden = {}
+    for key, model in (("annotations", Annotation), ("comments", Comment)):
+        rows = model.objects.filter(_posts_of(membership), status=Status.VISIBLE)
+        hidden[key] = list(rows.values_list("pk", flat=True))
+        model.objects.filter(pk__in=hidden[key]).update(
+            status=Status.HIDDEN, updated=now, version=F("version") + 1
+        )
+    return {"hidden": hidden}
+
+
+@receiver(signals.member_unbanned, dispatch_uid="annotations-show-unbanned-posts")
+def show_unbanned_posts(sender, *, membership: Membership, actor, ban, **kwargs) -> dict | None:
+    """Show again the posts the ban hid that are still hidden (a moderator may have hidden some
+    of them since, for their own reason: those are the ones a later entry names, left hidden)."""
+    hidden = (ban.detail or {}).get("hidden") if ban is not None else None
+    if not hidden:
+        return None
+    now = timezone.now()
+    shown = {}
+    for key, model in (("annotations", Annotation), ("comments", Comment)):
+        later = AuditEntry.objects.filter(
+            group_id=membership.group_id,
+            target_type=key[:-1],
+            target_id__in=hidden.get(key, []),
+            created__gt=ban.created,
+        ).values_list("target_id", flat=True)
+        rows = model.objects.filter(pk__in=hidden.get(key, []), status=Status.HIDDEN).exclude(
+            pk__in=list(later)
+        )
+        shown[key] = list(rows.values_list("pk", flat=True))
+        model.objects.filter(pk__in=shown[key]).update(
+            status=Status.VISIBLE, updated=now, version=F("version") + 1
+        )
+    return {"shown": shown}
