@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from annotations import api as annotations_api
+from annotations import api_moderation
 from papers import api as papers_api
 from papers import api_groups
 from papers.accounts.api import TokenObtainView
@@ -45,6 +46,15 @@ router.register("comments", annotations_api.CommentViewSet, basename="comment")
 router.register("links", annotations_api.LinkViewSet, basename="link")
 # /api/v1/preview/           POST {"markdown"} -> {"html"} (signed in, throttled)
 router.register("preview", annotations_api.PreviewViewSet, basename="preview")
+# /api/v1/flags/               POST {"target_type", "target", "reason", "note"} (members)
+router.register("flags", api_moderation.FlagViewSet, basename="flag")
+# /api/v1/moderation/queue/    GET (?group, paper, kind, reason, target_type): counts and items
+router.register("moderation/queue", api_moderation.QueueViewSet, basename="moderation-queue")
+# /api/v1/moderation/actions/  GET the audit log (?group, action, target_type, actor, target,
+#                              since), POST {"target_type", "target", "action", "reason", "group"}
+router.register(
+    "moderation/actions", api_moderation.ModerationActionViewSet, basename="moderation-action"
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -55,6 +56,8 @@ from .serializers import (
 )
 
 USERNAME = r"[^/]+"
+# The longest reason a ban or unban takes (the same as moderation actions').
+MAX_REASON = 2_000
 
 
 def groups_for(user, queryset):
@@ -158,18 +161,28 @@ class GroupViewSet(
         membership.group = group
         return membership
 
-    def _change_member(self, membership: Membership, data: dict) -> Response:
-        """The status first, then the role; both or neither (one transaction)."""
+    def _change_member(self, membership: Membership, data: dict, reason: str = "") -> Response:
+        """The status first, then the role; both or neither (one transaction). A ban or unban
+        is audited with the request's `reason`."""
         actor = self.request.user
         with transaction.atomic():
             if "status" in data and data["status"] != membership.status:
                 if data["status"] == Membership.Status.BANNED:
-                    member_ban(actor=actor, membership=membership)
+                    member_ban(actor=actor, membership=membership, reason=reason)
                 else:
-                    member_unban(actor=actor, membership=membership)
+                    member_unban(actor=actor, membership=membership, reason=reason)
             if "role" in data:
                 member_set_role(actor=actor, membership=membership, role=data["role"])
         return Response(MemberSerializer(membership).data)
+
+    def _without_reason(self) -> tuple[dict, str]:
+        """The body without `reason` (the audit log's, for a ban or unban), and the reason."""
+        body = {name: value for name, value in self.request.data.items() if name != "reason"}
+        reason = self.request.data.get("reason") or ""
+        if not isinstance(reason, str) or len(reason) > MAX_REASON:
+            message = f"A reason is text of at most {MAX_REASON:,} characters."
+            raise ValidationError({"reason": [message]})
+        return body, reason.strip()
 
     def _delete_member(self, group: ReadingGroup, username: str) -> Response:
         if username == self.request.user.get_username():
@@ -194,7 +207,8 @@ class GroupViewSet(
         operation_id="groups_members_by_name_partial_update",
         request=MemberChangeByNameSerializer,
         responses={200: MemberSerializer},
-        description="The same as PATCH members/{username}/, naming the member as `user`.",
+        description="The same as PATCH members/{username}/, naming the member as `user` "
+        "(and an optional `reason` for a ban or unban).",
     )
     @extend_schema(
         methods=["DELETE"],
@@ -227,10 +241,11 @@ class GroupViewSet(
             )
             return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
         if request.method == "PATCH":
-            serializer = MemberChangeByNameSerializer(data=request.data)
+            body, reason = self._without_reason()
+            serializer = MemberChangeByNameSerializer(data=body)
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
-            return self._change_member(self._member(group, data.pop("user")), data)
+            return self._change_member(self._member(group, data.pop("user")), data, reason)
         serializer = MemberNameSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self._delete_member(group, serializer.validated_data["user"])
@@ -241,7 +256,8 @@ class GroupViewSet(
         request=MemberChangeSerializer,
         responses={200: MemberSerializer},
         description="`role` (owners only); `status` `banned` bans, `active` unbans (owners "
-        "anyone but themselves, moderators plain members). A group keeps an active owner.",
+        "anyone but themselves, moderators plain members), with an optional `reason` for the "
+        "audit log. A group keeps an active owner.",
     )
     @extend_schema(
         methods=["DELETE"],
@@ -262,9 +278,10 @@ class GroupViewSet(
         membership = self._member(group, username)
         if request.method == "GET":
             return Response(MemberSerializer(membership).data)
-        serializer = MemberChangeSerializer(data=request.data)
+        body, reason = self._without_reason()
+        serializer = MemberChangeSerializer(data=body)
         serializer.is_valid(raise_exception=True)
-        return self._change_member(membership, serializer.validated_data)
+        return self._change_member(membership, serializer.validated_data, reason)
 
     # Invite links
 
