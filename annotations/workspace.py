@@ -11,7 +11,13 @@ It also gathers what the page's script starts from (`Workspace.data`, through `j
 the roles with their colours and keys, a compact index of the annotations the reader may see,
 the time of the read (the first `since` of the live updates) and the API's URLs. Everything in
 a fixed number of queries, whatever the number of paragraphs and annotations: the roles, the
-annotations (one query, author names joined), the comment counts (one grouped query).
+annotations (one query, author names joined), the comments (one query of three numbers each).
+
+Moderation: what is read is `visible_to`'s answer, so a hidden or pending item of someone else
+never reaches a plain reader's page (text, highlights, chips, counts, the script's data); its
+author and the group's owners and moderators get it marked: `is-hidden`/`is-pending` on the
+highlight, `has-held` on the chip (with the number held in its title), and its status in the
+script's "unusual".
 """
 
 from collections import defaultdict
@@ -19,13 +25,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from papers.models import Paper
+from papers.permissions import is_moderator_or_owner
 from papers.reading import Highlight
 
 from .models import Annotation, Comment, Role, Status
@@ -40,7 +46,10 @@ RESERVED_KEYS = ("j", "k", "s", "l", "f", "b", "m", "?")
 # flat list with six values for each annotation,
 #   id, paragraph id, role (index into "roles"), author (index into "authors", or null),
 #   start, end (code points; null for the whole paragraph),
-# and "unusual": {id: [status, visibility]} for those not "visible" to the "group". Flat, not a
+# and "unusual": {id: [status, visibility]} for those not "visible" to the "group". The comments
+# likewise: "commentIndex", three values for each comment the reader may see (tombstones left
+# out): id, paragraph id, annotation id (or null), so that live updates can take one away from
+# the right count. Flat, not a
 # list or an object per annotation: 10,000 annotations take about 250 kB and a handful of
 # Python objects instead of tens of thousands (which the garbage collector would walk).
 
@@ -51,6 +60,7 @@ class Chip:
     count: int = 0
     authors: list[str] = field(default_factory=list)
     mine: bool = False
+    held: int = 0  # hidden or pending: shown to their author and the moderators only, marked
 
 
 @dataclass
@@ -107,9 +117,14 @@ def _chips_html(chips: list[Chip], comments: int) -> SafeString:
     for chip in chips:
         slug, name = escape(chip.role.slug), escape(chip.role.name)
         who = escape(", ".join(sorted(set(chip.authors))))
+        classes = f"ws-chip role-{slug}{' mine' if chip.mine else ''}"
+        held = ""
+        if chip.held:
+            classes += " has-held"
+            held = f" ({chip.held} hidden or waiting for a moderator)"
         parts.append(
-            f'<span class="ws-chip role-{slug}{" mine" if chip.mine else ""}" data-role="{slug}" '
-            f'title="{name}: {who}"><span class="ws-dot" aria-hidden="true"></span>{name} '
+            f'<span class="{classes}" data-role="{slug}" title="{name}: {who}{held}">'
+            f'<span class="ws-dot" aria-hidden="true"></span>{name} '
             f'<span class="ws-count">{chip.count}</span></span>'
         )
     if comments:
@@ -178,20 +193,26 @@ def load_workspace(paper: Paper, user) -> Workspace:
         chip.count += 1
         chip.authors.append(username)
         chip.mine = chip.mine or mine
+        if status != visible:
+            chip.held += 1
         who = None if author is None else author_index.setdefault(author, len(author_index))
         index += (pk, paragraph, role_index[role_id], who, start, end)
         if status != visible or visibility != group:
             unusual[pk] = (status, visibility)
-    # One grouped query: the number of comments on each paragraph (tombstones left out).
-    comment_counts = {
-        row["paragraph_id"]: row["n"]
-        for row in Comment.objects.visible_to(user)
+    # One query: the comments the reader may see (tombstones left out), three numbers each,
+    # counted by paragraph here.
+    comment_counts: dict[int, int] = defaultdict(int)
+    comment_index: list = []
+    comment_rows = (
+        Comment.objects.visible_to(user)
         .filter(paper=paper)
         .exclude(status=Status.DELETED)
-        .values("paragraph_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+        .order_by("id")
+        .values_list("id", "paragraph_id", "annotation_id")
+    )
+    for pk, paragraph, annotation in comment_rows.iterator(chunk_size=2000):
+        comment_counts[paragraph] += 1
+        comment_index += (pk, paragraph, annotation)
     asides = {}
     for paragraph in set(chips) | set(comment_counts):
         ordered = sorted(
@@ -200,6 +221,7 @@ def load_workspace(paper: Paper, user) -> Workspace:
         asides[paragraph] = Aside(
             _chips_html(ordered, comment_counts.get(paragraph, 0)), paragraph in tagged
         )
+    api_root = reverse("annotation-list").removesuffix("annotations/")
     return Workspace(
         highlights=dict(highlights),
         asides=asides,
@@ -209,17 +231,22 @@ def load_workspace(paper: Paper, user) -> Workspace:
             "group": paper.group.slug,
             "user": {"id": me, "username": user.get_username()} if me is not None else None,
             "canAnnotate": can_annotate(user, paper),
+            "canModerate": is_moderator_or_owner(user, paper.group),
             "roles": role_views(roles),
             "authors": list(author_index),
             "annotations": index,
             "unusual": unusual,
             "comments": {str(k): v for k, v in comment_counts.items()},
+            "commentIndex": comment_index,
             "since": read_at.isoformat().replace("+00:00", "Z"),
             "api": {
                 "annotations": reverse("annotation-list"),
                 "comments": reverse("comment-list"),
                 "links": reverse("link-list"),
                 "preview": reverse("preview-list"),
+                # The moderation endpoints (shared/API.md), beside the others under /api/v1/.
+                "flags": f"{api_root}flags/",
+                "moderation": f"{api_root}moderation/actions/",
             },
             "poll": 3000,
         },

@@ -10,7 +10,11 @@
 // - Enter opens the side panel: everyone's roles, notes, threads, edit and delete of your own;
 // - `l` links the annotation chosen in the panel to the claim it supports or attacks;
 // - filters (`f`), blind mode (`b`), the minimap (`m`), the list of keys (`?`);
-// - every few seconds what changed since the last look is merged in, with a quiet notice.
+// - every few seconds what changed since the last look is merged in, with a quiet notice;
+// - moderation: members flag others' posts; the author sees their own held post marked; the
+//   group's owners and moderators see everyone's, marked, and hide, unhide, approve or reject
+//   from the panel. What a reader may not see never reaches the page (the server's
+//   `visible_to`); what leaves their view later is dropped here (`isHeldFromMe`, "removed").
 //
 // Offsets: the DOM counts UTF-16 units (textmap.js), the server code points; offsets.js
 // converts, and nothing else does.
@@ -22,7 +26,7 @@ import { rangeOffsets, selectOffsets, textOf, unwrap, wrapOffsets } from "./text
 const data = JSON.parse(document.getElementById("workspace-data").textContent);
 const api = makeApi(data.csrfToken);
 const me = data.user?.username ?? null;
-const loadedAt = Date.parse(data.since);
+const canModerate = Boolean(data.canModerate);
 
 // --- State -----------------------------------------------------------------------------------
 
@@ -68,7 +72,13 @@ for (let i = 0; i < data.annotations.length; i += 6) {
   });
 }
 const commentCounts = new Map(Object.entries(data.comments).map(([k, v]) => [Number(k), v]));
-const commentStatus = new Map(); // comment id -> status, for those seen since the page loaded
+/** Comments by id: {paragraph, annotation, status}, those in the page (three values each in
+ * "commentIndex") and those seen since; a count keeps track of which it has counted. */
+const commentInfo = new Map();
+for (let i = 0; i < data.commentIndex.length; i += 3) {
+  const [id, paragraph, annotation] = data.commentIndex.slice(i, i + 3);
+  commentInfo.set(id, { paragraph, annotation, status: "visible" });
+}
 
 const paragraphs = [...document.querySelectorAll(".para[data-paragraph]")];
 const paragraphById = new Map(paragraphs.map((el) => [Number(el.dataset.paragraph), el]));
@@ -166,6 +176,47 @@ function elementOf(node) {
   return node?.nodeType === Node.ELEMENT_NODE ? node : node?.parentElement;
 }
 
+// --- Moderation: who sees what ---------------------------------------------------------------
+
+const HELD = new Set(["hidden", "pending"]);
+const STATUS_MARK = { hidden: "Hidden by a moderator", pending: "Waiting for a moderator" };
+
+/** An item (the API's object) this reader must not see: gone from their view ("removed", the
+ * `since` feed's word for it), or held (hidden or pending) while they are neither its author
+ * nor a moderator. The server never sends those; this is the client's own guard. */
+function isHeldFromMe(item) {
+  if (item.status === "removed") return true;
+  return HELD.has(item.status) && !canModerate && (me === null || item.author !== me);
+}
+
+/** A comment counts on its paragraph's chip unless it is a tombstone or out of view. */
+function isCounted(status) {
+  return status !== "deleted" && status !== "removed";
+}
+
+function recount(paragraph, delta) {
+  if (paragraph == null) return;
+  commentCounts.set(paragraph, Math.max(0, (commentCounts.get(paragraph) ?? 0) + delta));
+  renderParagraph(paragraph);
+}
+
+/** The comments on an annotation that left the reader's view leave it with it. */
+function dropCommentsOn(annotation) {
+  for (const [id, info] of commentInfo) {
+    if (info.annotation !== annotation || !isCounted(info.status)) continue;
+    commentInfo.set(id, { ...info, status: "removed" });
+    recount(info.paragraph, -1);
+  }
+  panelData.comments = panelData.comments.filter((c) => c.annotation !== annotation);
+}
+
+/** Was it changed after it was first posted? The API's `edited` when it says so; else its
+ * version (a moderator's action counts a version too, so this may say "edited" for a post
+ * only moderated). */
+function isEdited(item) {
+  return item.edited ?? item.version > 1;
+}
+
 // --- What is shown: filters and blind mode ---------------------------------------------------
 
 function annotationsOf(paragraph) {
@@ -229,6 +280,7 @@ function rolesOn(paragraph, shown = isShown) {
     entry.count += 1;
     entry.authors.add(a.author ?? "(deleted account)");
     entry.mine ||= a.author === me;
+    if (HELD.has(a.status)) entry.held = (entry.held ?? 0) + 1;
     counts.set(a.role, entry);
   }
   const order = [...roles.keys()];
@@ -251,7 +303,7 @@ function renderParagraph(paragraph) {
   const counts = rolesOn(paragraph, passesFilters);
   const comments = commentCounts.get(paragraph) ?? 0;
   const said = JSON.stringify([
-    [...counts].map(([slug, e]) => [slug, e.count, e.mine, [...e.authors].sort()]),
+    [...counts].map(([slug, e]) => [slug, e.count, e.mine, e.held, [...e.authors].sort()]),
     comments,
   ]);
   if (chipsDrawn.get(paragraph) === said && el.querySelector(".ws-chips")) return;
@@ -260,13 +312,14 @@ function renderParagraph(paragraph) {
   if (!counts.size && !comments) return;
   const chips = h("span", { class: "ws-chips", role: "group", "aria-label": "Annotations" });
   for (const [slug, entry] of counts) {
+    const held = entry.held ? ` (${entry.held} hidden or waiting for a moderator)` : "";
     chips.append(
       h(
         "span",
         {
-          class: `ws-chip role-${slug}${entry.mine ? " mine" : ""}`,
+          class: `ws-chip role-${slug}${entry.mine ? " mine" : ""}${held ? " has-held" : ""}`,
           "data-role": slug,
-          title: `${roleName(slug)}: ${[...entry.authors].sort().join(", ")}`,
+          title: `${roleName(slug)}: ${[...entry.authors].sort().join(", ")}${held}`,
         },
         h("span", { class: "ws-dot", "aria-hidden": "true" }),
         `${roleName(slug)} `,
@@ -576,9 +629,7 @@ async function openPanel(paragraph, { focus = true } = {}) {
       } else upsert(item);
     }
     panelData = { comments, links };
-    for (const c of comments) commentStatus.set(c.id, c.status);
-    commentCounts.set(paragraph, comments.filter((c) => c.status !== "deleted").length);
-    renderParagraph(paragraph);
+    takeComments(paragraph, comments);
     for (const el of panelBody.querySelectorAll("[data-editing]")) delete el.dataset.editing;
     renderPanel();
   } catch (error) {
@@ -725,9 +776,10 @@ function annotationItem(a, comments, links) {
       ? h("span", { class: "ws-whole" }, " · the whole paragraph")
       : h("q", { class: "ws-quote" }, quoteText(a, 120)),
   );
-  li.append(h("p", { class: "ws-annotation-head" }, pick, when(item.created)));
-  if (a.status === "hidden") li.append(h("p", { class: "ws-status" }, "Hidden by a moderator"));
-  if (a.status === "pending") li.append(h("p", { class: "ws-status" }, "Waiting for a moderator"));
+  li.append(
+    h("p", { class: "ws-annotation-head" }, pick, when(item.created), editedMark(item)),
+  );
+  li.append(statusMark(a.status));
   if (a.visibility === "private") li.append(h("p", { class: "ws-status" }, "Only you see this"));
   if (item.note_html) li.append(h("div", { class: "ws-note", html: item.note_html }));
 
@@ -760,7 +812,9 @@ function annotationItem(a, comments, links) {
       button("Delete", () => deleteAnnotation(a), { "data-key": `delete-${a.id}` }),
     );
   }
+  const extra = moderationTools("annotation", item, actions);
   if (actions.childNodes.length) li.append(actions);
+  li.append(...extra);
 
   const onIt = comments.filter((c) => c.annotation === a.id);
   if (onIt.length) li.append(thread(onIt, ""));
@@ -817,14 +871,21 @@ function linkItem(l, otherId, relation) {
   return li;
 }
 
-/** Comments with their replies, in the order written; a reply whose parent is not in view
- * joins the top level. */
+/** Comments with their replies, in the order written. A reply whose parent the reader may not
+ * see (a moderator hid it) stays in its thread, under a placeholder that says only that. */
 function thread(comments, empty) {
   if (!comments.length) return empty ? h("p", { class: "quiet" }, empty) : "";
   const ids = new Set(comments.map((c) => c.id));
   const replies = new Map();
+  const top = [];
   for (const c of comments) {
-    if (c.parent == null || !ids.has(c.parent)) continue;
+    if (c.parent == null) {
+      top.push(c);
+      continue;
+    }
+    if (!ids.has(c.parent) && !replies.has(c.parent)) {
+      top.push({ id: c.parent, status: "removed" }); // the placeholder, where its first reply is
+    }
     if (!replies.has(c.parent)) replies.set(c.parent, []);
     replies.get(c.parent).push(c);
   }
@@ -834,13 +895,21 @@ function thread(comments, empty) {
       { class: depth ? "ws-thread ws-replies" : "ws-thread" },
       list.map((c) => commentItem(c, replies.get(c.id) ?? [], depth, render)),
     );
-  return render(
-    comments.filter((c) => c.parent == null || !ids.has(c.parent)),
-    0,
-  );
+  return render(top, 0);
 }
 
+const REMOVED_COMMENT = "A comment here was removed by a moderator.";
+const DELETED_COMMENT = "This comment was deleted by its author.";
+
 function commentItem(c, replies, depth, render) {
+  if (c.status === "removed") {
+    return h(
+      "li",
+      { class: "ws-comment is-removed", "data-removed-comment": c.id },
+      h("p", { class: "ws-tombstone" }, REMOVED_COMMENT),
+      replies.length ? render(replies, depth + 1) : "",
+    );
+  }
   const li = h("li", {
     class: `ws-comment${c.status !== "visible" ? ` is-${c.status}` : ""}`,
     "data-comment": c.id,
@@ -851,26 +920,26 @@ function commentItem(c, replies, depth, render) {
       { class: "ws-comment-head" },
       h("span", { class: "ws-author" }, c.author ?? "—"),
       when(c.created),
+      c.status === "deleted" ? "" : editedMark(c),
     ),
   );
   if (c.status === "deleted") {
-    li.append(h("p", { class: "ws-tombstone" }, "Deleted by its author."));
+    li.append(h("p", { class: "ws-tombstone" }, DELETED_COMMENT));
   } else {
     li.append(h("div", { class: "ws-body", html: c.body_html }));
   }
-  if (c.status === "hidden") li.append(h("p", { class: "ws-status" }, "Hidden by a moderator"));
-  if (c.status === "pending") li.append(h("p", { class: "ws-status" }, "Waiting for a moderator"));
+  li.append(statusMark(c.status));
+  const actions = h("p", { class: "ws-actions" });
+  if (c.status !== "deleted" && data.canAnnotate && c.author === me) {
+    actions.append(
+      button("Edit", () => editComment(li, c), { "data-key": `edit-comment-${c.id}` }),
+      button("Delete", () => deleteComment(c), { "data-key": `delete-comment-${c.id}` }),
+    );
+  }
+  const extra = moderationTools("comment", c, actions);
+  if (actions.childNodes.length) li.append(actions);
+  li.append(...extra);
   if (c.status !== "deleted" && data.canAnnotate) {
-    if (c.author === me) {
-      li.append(
-        h(
-          "p",
-          { class: "ws-actions" },
-          button("Edit", () => editComment(li, c), { "data-key": `edit-comment-${c.id}` }),
-          button("Delete", () => deleteComment(c), { "data-key": `delete-comment-${c.id}` }),
-        ),
-      );
-    }
     li.append(
       composer({
         key: `reply-${c.id}`,
@@ -884,6 +953,303 @@ function commentItem(c, replies, depth, render) {
   }
   if (replies.length) li.append(render(replies, depth + 1));
   return li;
+}
+
+// --- Moderation in the panel -----------------------------------------------------------------
+//
+// Flag (members, on others' posts), hide / unhide / approve / reject (owners and moderators),
+// the marks of held posts, "edited" and the history of a post (its author and moderators). The
+// small forms live in `panelForms` (key -> what is typed), so a live update that redraws the
+// panel keeps them; `flagged` remembers the thank-you.
+
+const FLAG_REASONS = [
+  ["spam", "Spam"],
+  ["abuse", "Abuse"],
+  ["off_topic", "Off topic"],
+  ["other", "Other"],
+];
+const FLAG_THANKS = "Flagged — thank you. The moderators will look at it.";
+const ACTIONS = {
+  hide: { label: "Hide", done: "Hidden", field: "Why hide it?", required: true },
+  unhide: { label: "Unhide", done: "Shown again", field: "Why show it again?", required: false },
+  approve: { label: "Approve", done: "Approved", field: "Note (optional)", required: false },
+  reject: { label: "Reject", done: "Rejected", field: "Why reject it?", required: true },
+};
+const panelForms = new Map();
+const flagged = new Set();
+const histories = new Map();
+
+function statusMark(status) {
+  const text = STATUS_MARK[status];
+  return text ? h("p", { class: "ws-status ws-held" }, h("strong", {}, text)) : "";
+}
+
+function editedMark(item) {
+  return isEdited(item) ? h("span", { class: "ws-edited" }, "edited") : "";
+}
+
+/** The actions a moderator may take on an item in its status. */
+function actionsFor(status) {
+  if (status === "visible") return ["hide"];
+  if (status === "pending") return ["approve", "reject", "hide"];
+  if (status === "hidden") return ["unhide"];
+  return [];
+}
+
+/** Buttons for `actions` (a `.ws-actions` paragraph) and what goes after it: an open form, the
+ * thank-you after a flag, a history. */
+function moderationTools(type, item, actions) {
+  const key = `${type}-${item.id}`;
+  const mine = me !== null && item.author === me;
+  const live = item.status !== "deleted";
+  const after = [];
+  // Flag what the group can read: held posts are the moderators' already.
+  const flaggable = data.canAnnotate && item.status === "visible" && !mine;
+  const moderating = panelForms.get(`moderate-${key}`);
+  if (canModerate && live && !mine && item.visibility !== "private" && !moderating) {
+    for (const action of actionsFor(item.status)) {
+      actions.append(
+        button(ACTIONS[action].label, () => openForm(`moderate-${key}`, { action, reason: "" }), {
+          "data-action": action,
+          "data-key": `${action}-${key}`,
+        }),
+      );
+    }
+  }
+  if (flaggable) {
+    if (flagged.has(key)) {
+      after.push(h("p", { class: "ws-flagged", "data-key": `flagged-${key}` }, FLAG_THANKS));
+    } else if (!panelForms.has(`flag-${key}`)) {
+      actions.append(
+        button("Flag", () => openForm(`flag-${key}`, { reason: "spam", note: "" }), {
+          "data-action": "flag",
+          "data-key": `flag-button-${key}`,
+          title: "Ask the moderators to look at it",
+        }),
+      );
+    }
+  }
+  if ((mine || canModerate) && isEdited(item)) {
+    actions.append(
+      button(histories.has(key) ? "Hide history" : "History", () => toggleHistory(type, item), {
+        "data-action": "history",
+        "data-key": `history-${key}`,
+        "aria-expanded": String(histories.has(key)),
+      }),
+    );
+  }
+  if (panelForms.has(`flag-${key}`)) after.push(flagForm(type, item));
+  if (moderating) after.push(moderationForm(type, item, moderating));
+  if (histories.has(key)) after.push(historyView(type, item, histories.get(key)));
+  return after;
+}
+
+function openForm(formKey, initial) {
+  panelForms.set(formKey, initial);
+  renderPanel();
+  panelBody.querySelector(`form[data-key="${formKey}"]`)?.querySelector("select, input")?.focus();
+}
+
+// Esc in a small form closes it (the page's keys leave text boxes alone).
+panelBody.addEventListener("keydown", (event) => {
+  const form = event.target.closest?.("form.ws-small-form");
+  if (!form || event.key !== "Escape") return;
+  event.preventDefault();
+  const cancel = [...form.querySelectorAll("button")].find((b) => b.textContent === "Cancel");
+  cancel?.click();
+});
+
+function closeForm(formKey, focusKey) {
+  panelForms.delete(formKey);
+  renderPanel();
+  panelBody.querySelector(`[data-key="${focusKey}"]`)?.focus();
+}
+
+function flagForm(type, item) {
+  const key = `${type}-${item.id}`;
+  const formKey = `flag-${key}`;
+  const state = panelForms.get(formKey);
+  const select = h(
+    "select",
+    { id: `ws-${formKey}-reason`, name: "reason", "data-key": `${formKey}-reason` },
+    FLAG_REASONS.map(([value, label]) =>
+      h("option", { value, selected: state.reason === value }, label),
+    ),
+  );
+  const note = h("textarea", {
+    id: `ws-${formKey}-note`,
+    name: "note",
+    rows: "2",
+    "data-key": `${formKey}-note`,
+  });
+  note.value = state.note;
+  select.addEventListener("change", () => {
+    state.reason = select.value;
+  });
+  note.addEventListener("input", () => {
+    state.note = note.value;
+  });
+  const error = h("p", { class: "ws-error", role: "alert", hidden: !state.error }, state.error);
+  const form = h(
+    "form",
+    { class: "ws-small-form ws-flag-form", "data-key": formKey, "aria-label": `Flag this ${type}` },
+    h("p", {}, h("label", { for: select.id }, "Reason "), select),
+    h(
+      "p",
+      {},
+      h("label", { for: note.id }, "Note for the moderators ", h("span", { class: "quiet" }, "(optional)")),
+      note,
+    ),
+    error,
+    h(
+      "p",
+      { class: "ws-composer-actions" },
+      h("button", { type: "submit", class: "button ws-small" }, "Send flag"),
+      button("Cancel", () => closeForm(formKey, `flag-button-${key}`)),
+    ),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    form.setAttribute("aria-busy", "true");
+    try {
+      await api.post(data.api.flags, {
+        target_type: type,
+        target: item.id,
+        reason: select.value,
+        note: note.value,
+      });
+      panelForms.delete(formKey);
+      flagged.add(key);
+      renderPanel();
+      say(FLAG_THANKS);
+    } catch (err) {
+      state.error = err.message;
+      error.replaceChildren(err.message);
+      error.hidden = false;
+    } finally {
+      form.removeAttribute("aria-busy");
+    }
+  });
+  return form;
+}
+
+function moderationForm(type, item, state) {
+  const key = `${type}-${item.id}`;
+  const formKey = `moderate-${key}`;
+  const action = ACTIONS[state.action];
+  const reason = h("input", {
+    id: `ws-${formKey}-reason`,
+    name: "reason",
+    "data-key": `${formKey}-reason`,
+    type: "text",
+    maxlength: "2000",
+    required: action.required,
+    autocomplete: "off",
+  });
+  reason.value = state.reason;
+  reason.addEventListener("input", () => {
+    state.reason = reason.value;
+  });
+  const error = h("p", { class: "ws-error", role: "alert", hidden: !state.error }, state.error);
+  const form = h(
+    "form",
+    {
+      class: "ws-small-form ws-moderate-form",
+      "data-key": formKey,
+      "data-moderate": state.action,
+      "aria-label": `${action.label} this ${type}`,
+    },
+    h("p", {}, h("label", { for: reason.id }, action.field), reason),
+    error,
+    h(
+      "p",
+      { class: "ws-composer-actions" },
+      h("button", { type: "submit", class: "button ws-small" }, action.label),
+      button("Cancel", () => closeForm(formKey, `${state.action}-${key}`)),
+    ),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    form.setAttribute("aria-busy", "true");
+    try {
+      await api.post(data.api.moderation, {
+        target_type: type,
+        target: item.id,
+        action: state.action,
+        reason: reason.value,
+      });
+      panelForms.delete(formKey);
+      // Moderators still see what they hid: read it again, marked, in place.
+      if (type === "annotation") upsert(await api.get(`${data.api.annotations}${item.id}/`));
+      else await refreshPanelComments();
+      renderPanel();
+      const message = `${action.done}: the ${type} by ${item.author ?? "a deleted account"}.`;
+      say(message);
+      showNotice(message);
+    } catch (err) {
+      state.error = err.message;
+      error.replaceChildren(err.message);
+      error.hidden = false;
+    } finally {
+      form.removeAttribute("aria-busy");
+    }
+  });
+  return form;
+}
+
+async function toggleHistory(type, item) {
+  const key = `${type}-${item.id}`;
+  if (histories.has(key)) {
+    histories.delete(key);
+    return renderPanel();
+  }
+  histories.set(key, { loading: true });
+  renderPanel();
+  const base = type === "annotation" ? data.api.annotations : data.api.comments;
+  try {
+    const answer = await api.get(`${base}${item.id}/revisions/`);
+    histories.set(key, { revisions: Array.isArray(answer) ? answer : (answer?.results ?? []) });
+  } catch (err) {
+    histories.set(key, { error: err.message });
+  }
+  if (histories.has(key)) renderPanel();
+}
+
+/** What the post said before each change, oldest first: version 1 is what was first posted.
+ * Plain text (the revision's Markdown source), never HTML. */
+function historyView(type, item, state) {
+  const box = h("div", { class: "ws-history", "data-history": `${type}-${item.id}` });
+  if (state.loading || state.error || !state.revisions.length) {
+    if (state.loading) box.append(h("p", { class: "quiet" }, "Loading…"));
+    else if (state.error) box.append(h("p", { class: "ws-error" }, state.error));
+    else box.append(h("p", { class: "quiet" }, "No earlier versions: only a moderator’s action."));
+    return box;
+  }
+  box.append(
+    h(
+      "ol",
+      { class: "ws-revisions", "aria-label": "Earlier versions" },
+      state.revisions.map((revision) => {
+        const text = (type === "annotation" ? revision.data?.note : revision.data?.body) ?? "";
+        const role = type === "annotation" && revision.data?.role;
+        return h(
+          "li",
+          { class: "ws-revision" },
+          h(
+            "p",
+            { class: "ws-revision-head" },
+            h("strong", {}, revision.version === 1 ? "First posted" : `Version ${revision.version}`),
+            role ? ` · ${roleName(role)}` : "",
+            revision.created ? [" · changed ", when(revision.created)] : "",
+          ),
+          text
+            ? h("p", { class: "ws-revision-text" }, text)
+            : h("p", { class: "quiet" }, type === "annotation" ? "(no note)" : "(empty)"),
+        );
+      }),
+    ),
+  );
+  return box;
 }
 
 let composerCount = 0;
@@ -1027,10 +1393,23 @@ async function refreshPanelComments() {
   const comments = await api.list(data.api.comments, { paragraph });
   if (paragraph !== panelParagraph) return;
   panelData.comments = comments;
-  for (const c of comments) commentStatus.set(c.id, c.status);
-  commentCounts.set(paragraph, comments.filter((c) => c.status !== "deleted").length);
-  renderParagraph(paragraph);
+  takeComments(paragraph, comments);
   renderPanel();
+}
+
+/** A paragraph's comments as the API has just listed them: what is known of each, the count. */
+function takeComments(paragraph, comments) {
+  const listed = new Set(comments.map((c) => c.id));
+  for (const [id, info] of commentInfo) {
+    if (info.paragraph === paragraph && !listed.has(id) && isCounted(info.status)) {
+      commentInfo.set(id, { ...info, status: "removed" }); // out of view meanwhile
+    }
+  }
+  for (const c of comments) {
+    commentInfo.set(c.id, { paragraph, annotation: c.annotation ?? null, status: c.status });
+  }
+  commentCounts.set(paragraph, comments.filter((c) => isCounted(c.status)).length);
+  renderParagraph(paragraph);
 }
 
 function finishEditing(li) {
@@ -1369,6 +1748,9 @@ async function poll() {
   }
 }
 
+/** Merge what changed. An item gone from the reader's view ("removed", deleted, or held from
+ * them: isHeldFromMe) leaves the text, the chips, the counts, the minimap and the panel; a
+ * removed one carries no content, only its id (and perhaps its paragraph). */
 function merge(changed, talk) {
   since = newest(talk, newest(changed, since));
   let added = 0;
@@ -1376,31 +1758,47 @@ function merge(changed, talk) {
   let panelTouched = false;
   for (const item of changed) {
     const known = annotations.get(item.id);
-    if (!known && item.status === "deleted") continue;
-    if (known?.full && known.full.version === item.version && known.status === item.status) {
+    const gone = item.status === "deleted" || isHeldFromMe(item);
+    if (!known && gone) continue;
+    if (!gone && known?.full && known.full.version === item.version && known.status === item.status) {
       continue; // our own change, already merged
     }
-    upsert(item);
+    if (gone) {
+      upsert({ ...known, status: "deleted" });
+      dropCommentsOn(known.id);
+      if (chosen === known.id) chosen = null;
+    } else {
+      upsert(item);
+    }
     panelTouched ||= item.paragraph === panelParagraph || known?.paragraph === panelParagraph;
     if (item.author === me) continue;
     if (!known) added += 1;
-    else if (item.status === "deleted") removed += 1;
+    else if (gone) removed += 1;
   }
   let newComments = 0;
+  let removedComments = 0;
   for (const c of talk) {
-    const held = panelData.comments.find((x) => x.id === c.id);
-    if (held && held.version === c.version && held.status === c.status) continue; // seen
-    const before = commentStatus.get(c.id);
-    const counted = before !== undefined ? before !== "deleted" : Date.parse(c.created) < loadedAt;
-    const counts = c.status !== "deleted";
-    commentStatus.set(c.id, c.status);
-    if (counted !== counts) {
-      const n = (commentCounts.get(c.paragraph) ?? 0) + (counts ? 1 : -1);
-      commentCounts.set(c.paragraph, Math.max(0, n));
-      renderParagraph(c.paragraph);
-    }
-    if (before === undefined && !counted && counts && c.author !== me) newComments += 1;
-    if (c.paragraph === panelParagraph) {
+    const gone = isHeldFromMe(c);
+    const shown = panelData.comments.find((x) => x.id === c.id);
+    if (!gone && shown && shown.version === c.version && shown.status === c.status) continue;
+    const before = commentInfo.get(c.id);
+    const paragraph = c.paragraph ?? before?.paragraph ?? shown?.paragraph ?? null;
+    const counted = before !== undefined && isCounted(before.status);
+    const countsNow = !gone && isCounted(c.status);
+    commentInfo.set(c.id, {
+      paragraph,
+      annotation: c.annotation ?? before?.annotation ?? null,
+      status: gone ? "removed" : c.status,
+    });
+    if (counted !== countsNow) recount(paragraph, countsNow ? 1 : -1);
+    if (before === undefined && countsNow && c.author !== me) newComments += 1;
+    if (gone && counted) removedComments += 1;
+    if (gone) {
+      if (shown) {
+        panelData.comments = panelData.comments.filter((x) => x.id !== c.id);
+        panelTouched = true;
+      }
+    } else if (paragraph === panelParagraph) {
       const i = panelData.comments.findIndex((x) => x.id === c.id);
       if (i === -1) panelData.comments.push(c);
       else panelData.comments[i] = c;
@@ -1412,6 +1810,7 @@ function merge(changed, talk) {
   if (added) news.push(plural(added, "new annotation"));
   if (removed) news.push(`${plural(removed, "annotation")} removed`);
   if (newComments) news.push(plural(newComments, "new comment"));
+  if (removedComments) news.push(`${plural(removedComments, "comment")} removed`);
   if (news.length) showNotice(`${news.join(", ")}.`);
 }
 

@@ -177,6 +177,7 @@ def test_the_script_gets_roles_keys_urls_and_a_since_to_poll_from(member_client,
     assert data["paper"] == paper.pk
     assert data["user"]["username"] == "amina"
     assert data["canAnnotate"] is True
+    assert data["canModerate"] is False
     assert [(r["slug"], r["shortcut"], r["number"]) for r in data["roles"]] == [
         ("claim", "c", 1),
         ("evidence", "e", 2),
@@ -187,6 +188,8 @@ def test_the_script_gets_roles_keys_urls_and_a_since_to_poll_from(member_client,
         "comments": "/api/v1/comments/",
         "links": "/api/v1/links/",
         "preview": "/api/v1/preview/",
+        "flags": "/api/v1/flags/",
+        "moderation": "/api/v1/moderation/actions/",
     }
     assert data["since"].endswith("Z") and data["csrfToken"]
     assert '<script type="module" src="/static/annotations/workspace.js"></script>' in html
