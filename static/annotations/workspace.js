@@ -1215,11 +1215,12 @@ async function toggleHistory(type, item) {
   if (histories.has(key)) renderPanel();
 }
 
-/** What the post said before each change, oldest first: version 1 is what was first posted.
- * Plain text (the revision's Markdown source), never HTML. */
+/** What the post said before each change, oldest first: version 1 is what was first posted;
+ * the API ends the list with the post as it is now (`current`). Plain text (the Markdown
+ * source), never HTML. */
 function historyView(type, item, state) {
   const box = h("div", { class: "ws-history", "data-history": `${type}-${item.id}` });
-  if (state.loading || state.error || !state.revisions.length) {
+  if (state.loading || state.error || !state.revisions.some((r) => !r.current)) {
     if (state.loading) box.append(h("p", { class: "quiet" }, "Loading…"));
     else if (state.error) box.append(h("p", { class: "ws-error" }, state.error));
     else box.append(h("p", { class: "quiet" }, "No earlier versions: only a moderator’s action."));
@@ -1238,9 +1239,17 @@ function historyView(type, item, state) {
           h(
             "p",
             { class: "ws-revision-head" },
-            h("strong", {}, revision.version === 1 ? "First posted" : `Version ${revision.version}`),
+            h(
+              "strong",
+              {},
+              revision.version === 1
+                ? "First posted"
+                : revision.current
+                  ? "Now"
+                  : `Version ${revision.version}`,
+            ),
             role ? ` · ${roleName(role)}` : "",
-            revision.created ? [" · changed ", when(revision.created)] : "",
+            revision.created ? [revision.current ? " · since " : " · until ", when(revision.created)] : "",
           ),
           text
             ? h("p", { class: "ws-revision-text" }, text)

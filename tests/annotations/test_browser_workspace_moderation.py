@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Comment, Flag, Status
 from annotations.moderation import moderate
+from annotations.services import annotation_update
 from papers.models import AuditEntry, Membership, ReadingGroup
 from tests.annotations import test_browser_workspace as workspace
 from tests.annotations.conftest import make_annotation, make_comment
@@ -163,11 +164,22 @@ def test_a_reply_under_a_hidden_comment_keeps_its_place(person, live_server, cas
     comment = cast["comment"]
     reply = make_comment(cast["bo"], parent=comment, body="Please don't post ads here.")
     moderate(actor=cast["mo"], target=comment, action="hide", reason="Spam")
+    annotation_update(annotation=cast["annotation"], user=cast["amina"], note="Rewritten.")
     olive_page = open_workspace(person(cast["olive"]), live_server, cast["paper"])
     open_panel(olive_page, cast["claim"])
     expect(olive_page.locator(f'.ws-comment[data-comment="{comment.pk}"]')).to_contain_text(
         "Hidden by a moderator"
     )
+    # The owner reads what the annotation said when first posted (it was edited since).
+    item = olive_page.locator(f'.ws-annotation[data-annotation="{cast["annotation"].pk}"]')
+    expect(item.locator(".ws-edited")).to_have_text("edited")
+    item.locator('button[data-action="history"]').click()
+    first = item.locator(".ws-revision").first
+    expect(first).to_contain_text("First posted")
+    expect(first).to_contain_text("The paper's central claim.")
+    expect(item.locator(".ws-revision").last).to_contain_text("Rewritten.")
+    # An item only moderated is not "edited".
+    expect(olive_page.locator(f'[data-comment="{comment.pk}"] .ws-edited')).to_have_count(0)
 
     bo = open_workspace(person(cast["bo"]), live_server, cast["paper"])
     open_panel(bo, cast["claim"])
