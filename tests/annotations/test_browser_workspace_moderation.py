@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Comment, Flag, Status
 from annotations.moderation import moderate
-from annotations.services import annotation_update
+from annotations.services import annotation_update, comment_delete
 from papers.models import AuditEntry, Membership, ReadingGroup
 from tests.annotations import test_browser_workspace as workspace
 from tests.annotations.conftest import make_annotation, make_comment
@@ -181,14 +181,25 @@ def test_a_reply_under_a_hidden_comment_keeps_its_place(person, live_server, cas
     # An item only moderated is not "edited".
     expect(olive_page.locator(f'[data-comment="{comment.pk}"] .ws-edited')).to_have_count(0)
 
+    gone = make_comment(cast["amina"], paragraph=cast["claim"], body="On second thoughts…")
+    kept = make_comment(cast["bo"], parent=gone, body="A reply that stays.")
+    comment_delete(comment=gone, user=cast["amina"])
     bo = open_workspace(person(cast["bo"]), live_server, cast["paper"])
     open_panel(bo, cast["claim"])
+    tombstone = bo.locator(f'.ws-comment[data-comment="{gone.pk}"]')
+    expect(tombstone.locator(".ws-tombstone")).to_have_text(
+        "This comment was deleted by its author."
+    )
+    expect(tombstone.locator(f'.ws-replies [data-comment="{kept.pk}"]')).to_contain_text(
+        "A reply that stays."
+    )
     removed = bo.locator(".ws-comment.is-removed")
     expect(removed).to_contain_text("A comment here was removed by a moderator.")
     expect(removed.locator(f'.ws-replies .ws-comment[data-comment="{reply.pk}"]')).to_contain_text(
         "Please don't post ads here."
     )
     assert "Buy cheap watches" not in bo.content()
+    shot(bo, "removed-and-deleted-desktop")
     assert bo.errors == []
 
 
