@@ -1,10 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import moderation_views, views
 
 app_name = "annotations"
 
 urlpatterns = [
     # A paper's page: read it and annotate it (the paper's get_absolute_url).
     path("papers/<int:paper_id>/", views.paper_workspace, name="paper_workspace"),
+    # Moderation: the queue (GET, with filters), acting on posts (POST: one, or several all or
+    # nothing), the e-mail choice per group (POST), and the audit log (GET, paginated).
+    path("moderation/", moderation_views.moderation_queue, name="moderation_queue"),
+    path("moderation/act/", moderation_views.moderation_act, name="moderation_act"),
+    path("moderation/notify/", moderation_views.moderation_notify, name="moderation_notify"),
+    path("moderation/log/", moderation_views.moderation_log, name="moderation_log"),
 ]

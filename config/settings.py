@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The moderation badge in the navigation (lazy: no query unless shown).
+                "annotations.context_processors.moderation",
             ],
         },
     },

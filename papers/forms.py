@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .groups import PREMODERATION_ITEMS
 from .importing import FORMATS
 from .importing.detect import NAMES
 from .models import Invite, Membership, ReadingGroup
@@ -128,8 +129,33 @@ class GroupSettingsForm(GroupForm):
         choices=ReadingGroup.Premoderation.choices,
         initial=ReadingGroup.Premoderation.OFF,
         label="Posts waiting for a moderator",
-        help_text="Stored now; moderation itself comes in a later version.",
+        help_text="Waiting posts are seen only by their author and the moderators until "
+        "approved. Owners' and moderators' own posts never wait.",
     )
+    premoderation_items = forms.IntegerField(
+        required=False,  # empty: unchanged
+        min_value=PREMODERATION_ITEMS[0],
+        max_value=PREMODERATION_ITEMS[1],
+        initial=3,
+        label="How many of a new member's first posts wait",
+        help_text="With “New members' posts”: once this many of their posts are visible, "
+        "the rest appear at once.",
+    )
+    hide_banned_posts = forms.BooleanField(
+        required=False,
+        label="Hide a member's posts when they are banned",
+        help_text="They are shown again if the ban is lifted. Unticked: their posts stay.",
+    )
+
+    FIELDS = ("name", "description", "visibility", "premoderation", "premoderation_items")
+    FIELDS += ("hide_banned_posts",)
+
+    def __init__(self, *args, group: ReadingGroup | None = None, **kwargs):
+        super().__init__(*args, group=group, **kwargs)
+        if group is not None and group.personal:
+            # Nobody else posts in a personal group: nothing to moderate.
+            for name in ("premoderation", "premoderation_items", "hide_banned_posts"):
+                del self.fields[name]
 
 
 class GroupDeleteForm(forms.Form):
@@ -151,6 +177,12 @@ class GroupDeleteForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices, label="Role")
+
+
+class MemberReasonForm(forms.Form):
+    """Ban and unban: an optional reason, kept in the group's audit log."""
+
+    reason = forms.CharField(required=False, max_length=2000, label="Reason")
 
 
 class InviteForm(forms.Form):

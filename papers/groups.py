@@ -47,6 +47,8 @@ __all__ = [
 _SLUG_BASE_MAX = 60
 # Paths under /groups/ that are pages, not groups.
 RESERVED_SLUGS = frozenset({"new"})
+# With pre-moderation of new members: how many of their first posts may wait, at least and most.
+PREMODERATION_ITEMS = (1, 50)
 
 LAST_OWNER_LEAVES = "Hand the group to another owner before you leave."
 LAST_OWNER_CHANGES = "A group needs an active owner: make someone else an owner first."
@@ -146,6 +148,8 @@ def group_update(
     description: str | None = None,
     visibility: str | None = None,
     premoderation: str | None = None,
+    premoderation_items: int | None = None,
+    hide_banned_posts: bool | None = None,
 ) -> ReadingGroup:
     """Change what is given (None: unchanged). The slug stays: links to the group keep working."""
     if not permissions.can_manage_group(actor, group):
@@ -165,6 +169,17 @@ def group_update(
     if premoderation is not None:
         group.premoderation = premoderation
         changed.append("premoderation")
+    if premoderation_items is not None:
+        if not PREMODERATION_ITEMS[0] <= premoderation_items <= PREMODERATION_ITEMS[1]:
+            low, high = PREMODERATION_ITEMS
+            raise ValidationError(
+                {"premoderation_items": f"Between {low} and {high} of a new member's posts wait."}
+            )
+        group.premoderation_items = premoderation_items
+        changed.append("premoderation_items")
+    if hide_banned_posts is not None:
+        group.hide_banned_posts = hide_banned_posts
+        changed.append("hide_banned_posts")
     if changed:
         group.full_clean(exclude=["slug"], validate_unique=False)
         group.save(update_fields=changed)

@@ -4,6 +4,7 @@ the reader. None of them writes: the viewsets call the services."""
 from django.urls import reverse
 from rest_framework import serializers
 
+from .groups import PREMODERATION_ITEMS
 from .importing import FORMATS
 from .models import (
     Citation,
@@ -43,6 +44,8 @@ class GroupSerializer(serializers.ModelSerializer):
             "description",
             "visibility",
             "premoderation",
+            "premoderation_items",
+            "hide_banned_posts",
             "personal",
             "role",
             "paper_count",
@@ -69,6 +72,15 @@ class GroupUpdateSerializer(OnlyTheseFields, serializers.Serializer):
     visibility = serializers.ChoiceField(choices=ReadingGroup.Visibility.choices, required=False)
     premoderation = serializers.ChoiceField(
         choices=ReadingGroup.Premoderation.choices, required=False
+    )
+    premoderation_items = serializers.IntegerField(
+        min_value=PREMODERATION_ITEMS[0],
+        max_value=PREMODERATION_ITEMS[1],
+        required=False,
+        help_text="with premoderation new_members: how many of a member's first posts wait",
+    )
+    hide_banned_posts = serializers.BooleanField(
+        required=False, help_text="hide a member's posts when they are banned (shown on unban)"
     )
 
 

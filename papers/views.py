@@ -25,6 +25,7 @@ from .forms import (
     GroupForm,
     GroupSettingsForm,
     InviteForm,
+    MemberReasonForm,
     MemberRoleForm,
     PaperUploadForm,
 )
@@ -173,7 +174,7 @@ def group_settings(request: HttpRequest, slug: str) -> HttpResponse:
         permissions.can_manage_group(request.user, group),
         "Only the group's owners may change its settings.",
     )
-    initial = {f: getattr(group, f) for f in ("name", "description", "visibility", "premoderation")}
+    initial = {f: getattr(group, f) for f in GroupSettingsForm.FIELDS}
     form = GroupSettingsForm(request.POST or None, initial=initial, group=group)
     if request.method == "POST" and form.is_valid():
         try:
@@ -238,7 +239,8 @@ def group_members(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_change(request: HttpRequest, slug: str, username: str, action: str) -> HttpResponse:
-    """One of the member forms: change the role, remove, ban, unban; back to the members page."""
+    """One of the member forms: change the role, remove, ban, unban (with an optional reason for
+    the audit log); back to the members page."""
     group = _get_group_for_user(request.user, slug)
     _require(
         permissions.can_manage_members(request.user, group),
@@ -259,12 +261,13 @@ def member_change(request: HttpRequest, slug: str, username: str, action: str) -
         elif action == "remove":
             member_remove(actor=actor, membership=membership)
             done = f"{name} is no longer a member."
-        elif action == "ban":
-            member_ban(actor=actor, membership=membership)
-            done = f"{name} is banned."
-        else:
-            member_unban(actor=actor, membership=membership)
-            done = f"{name} is a member again."
+        elif action in ("ban", "unban"):
+            form = MemberReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("A reason is at most 2,000 characters long.")
+            change = member_ban if action == "ban" else member_unban
+            change(actor=actor, membership=membership, reason=form.cleaned_data["reason"])
+            done = f"{name} is banned." if action == "ban" else f"{name} is a member again."
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -36,8 +36,9 @@ def test_home(member, member_client, size, django_assert_max_num_queries):
         join(group, member)
         make_paper(group, title=f"Paper {i}", body=1, references=1)
         make_group(f"Open {i}", visibility="public")
-    # session, user, the user's groups (role and paper count), the public groups
-    with django_assert_max_num_queries(4):
+    # session, user, the user's groups (role and paper count), the public groups; whether the
+    # user moderates a group (the navigation's moderation link)
+    with django_assert_max_num_queries(5):
         response = member_client.get("/")
     assert response.text.count("/groups/group-") == size
 
@@ -50,8 +51,10 @@ def test_group_page(
     crowd(group, size)
     client.force_login(request.getfixturevalue(who))
     # session, user, group, membership, papers (with paragraph counts and uploaders), members
-    # (with names); an owner's page adds the invite links (with their makers)
-    with django_assert_max_num_queries(6 if who == "member" else 7):
+    # (with names); an owner's page adds the invite links (with their makers); the navigation asks
+    # whether the user moderates a group, and for a moderator counts the queue's annotations and
+    # comments (the badge)
+    with django_assert_max_num_queries(7 if who == "member" else 10):
         response = client.get(f"/groups/{group.slug}/")
     assert response.text.count('class="paper-title"') == size
     assert response.text.count('class="member-name"') == size + 2
@@ -60,8 +63,9 @@ def test_group_page(
 @pytest.mark.parametrize("size", SIZES)
 def test_members_page(owner_client, group, owner, size, django_assert_max_num_queries):
     crowd(group, size)
-    # session, user, group, membership, members with their names (the banned too)
-    with django_assert_max_num_queries(5):
+    # session, user, group, membership, members with their names (the banned too); the
+    # navigation's moderation badge (moderates?, the two counts)
+    with django_assert_max_num_queries(8):
         response = owner_client.get(f"/groups/{group.slug}/members/")
     assert response.text.count('class="member-name"') == 2 * size + 1
 

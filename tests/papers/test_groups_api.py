@@ -68,6 +68,8 @@ def test_creating_a_group_makes_the_caller_its_owner(outsider_api, outsider):
         "description": "",
         "visibility": "public",
         "premoderation": "off",
+        "premoderation_items": 3,
+        "hide_banned_posts": False,
         "personal": False,
         "role": "owner",
         "paper_count": 0,

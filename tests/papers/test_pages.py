@@ -81,8 +81,9 @@ def test_home_makes_a_fixed_number_of_queries(member, member_client, django_asse
     for i in range(5):
         join(make_group(f"Group {i}"), member)
         make_group(f"Open {i}", visibility="public")
-    # session, user, the user's groups, the public groups
-    with django_assert_num_queries(4):
+    # session, user, the user's groups, the public groups; whether the user moderates a group
+    # (the navigation's moderation link)
+    with django_assert_num_queries(5):
         member_client.get(home_url())
 
 
@@ -138,8 +139,9 @@ def test_group_makes_a_fixed_number_of_queries(
     for i in range(size):
         make_paper(group, title=f"Paper {i}", body=2, references=1)
     # session, user, group, membership (asked once for every permission), papers with their
-    # paragraph counts, members with their names (test_group_query_counts.py: owners too)
-    with django_assert_num_queries(6):
+    # paragraph counts, members with their names (test_group_query_counts.py: owners too);
+    # whether the user moderates a group (the navigation's moderation link)
+    with django_assert_num_queries(7):
         response = member_client.get(group_url(group))
     assert response.text.count('class="paper-title"') == size
 
