@@ -1,0 +1,136 @@
+"""The moderation acceptance test in a real Chromium: a member flags a comment in the workspace;
+the moderator sees the badge, opens the queue, hides the comment with a reason; the member's page
+no longer shows it; the audit log shows the action. Screenshots of the queue and the log, at
+desktop and phone widths, go to /tmp for a person to look at.
+
+The people's browser contexts are those of test_browser_workspace.py (`person`).
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from annotations.models import Comment, Flag, Status
+from papers.models import AuditEntry, Membership
+from tests.annotations import test_browser_workspace as workspace
+from tests.annotations.conftest import make_annotation, make_comment
+from tests.annotations.test_browser_workspace import (
+    CLAIM,
+    make_workspace_paper,
+    open_workspace,
+    para,
+)
+from tests.conftest import join, make_group, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+person = workspace.person  # a signed-in browser context per person (the fixture)
+
+SHOTS = Path("/tmp")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+SPAM = "Buy cheap watches at example.com"
+THANKS = "Flagged — thank you. The moderators will look at it."
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"marginalia-moderation-page-{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def cast(db):
+    """A private group: olive owns it, mo moderates, amina and bo are members; a paper where
+    amina tagged the claim and posted an advertisement on its paragraph."""
+    group = make_group("Seminar")
+    olive, mo, amina, bo = (make_user(name) for name in ("olive", "mo", "amina", "bo"))
+    join(group, olive, Membership.Role.OWNER)
+    join(group, mo, Membership.Role.MODERATOR)
+    join(group, amina)
+    join(group, bo)
+    paper = make_workspace_paper(group)
+    claim = para(paper, CLAIM)
+    make_annotation(amina, claim, "claim", note="The paper's central claim.")
+    comment = make_comment(amina, paragraph=claim, body=SPAM)
+    return {"group": group, "mo": mo, "bo": bo, "paper": paper, "claim": claim, "comment": comment}
+
+
+def open_panel(page, paragraph) -> None:
+    page.locator(f'.para[data-paragraph="{paragraph.pk}"]').click()
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-panel")).to_be_visible()
+    expect(page.locator("#ws-panel")).not_to_have_attribute("aria-busy", "true")
+
+
+def test_a_flagged_comment_is_hidden_from_the_queue_and_logged(person, live_server, cast):
+    comment, claim, paper = cast["comment"], cast["claim"], cast["paper"]
+
+    # A member flags the comment in the workspace.
+    bo = open_workspace(person(cast["bo"]), live_server, paper)
+    open_panel(bo, claim)
+    item = bo.locator(f'.ws-comment[data-comment="{comment.pk}"]')
+    expect(item).to_contain_text(SPAM)
+    item.locator('button[data-action="flag"]').click()
+    item.locator('select[name="reason"]').select_option("spam")
+    item.locator('textarea[name="note"]').fill("An advertisement.")
+    item.get_by_role("button", name="Send flag").click()
+    expect(item).to_contain_text(THANKS)
+    assert Flag.objects.get().comment_id == comment.pk
+
+    # The moderator sees the badge and opens the queue from it.
+    mo = person(cast["mo"])
+    mo.goto(live_server.url + "/")
+    link = mo.locator("a.nav-moderation")
+    expect(link.locator(".badge")).to_have_text("1")
+    expect(link.locator(".badge")).to_have_attribute("aria-label", "1 item waiting")
+    link.click()
+    expect(mo.get_by_role("heading", level=1)).to_have_text("Moderation")
+    entry = mo.locator(f"#item-comment-{comment.pk}")
+    expect(entry).to_contain_text(SPAM)
+    expect(entry.locator(".mod-flags")).to_contain_text("Spam from bo")
+    expect(entry.locator(".mod-flags")).to_contain_text("An advertisement.")
+    expect(entry.locator(".mod-where a")).to_have_attribute(
+        "href", f"{paper.get_absolute_url()}#{claim.anchor}"
+    )
+    shot(mo, "queue-desktop")
+    mo.set_viewport_size(PHONE)
+    shot(mo, "queue-phone")
+    mo.set_viewport_size(DESKTOP)
+
+    # … and hides it with a reason.
+    entry.locator(f"#reason-comment-{comment.pk}").fill("Advertising is not discussion.")
+    entry.get_by_role("button", name="Hide", exact=True).click()
+    expect(mo.locator(".messages")).to_contain_text("Hid 1 item.")
+    expect(mo.locator(".status-box")).to_contain_text("Nothing waits")
+    expect(mo.locator("a.nav-moderation .badge")).to_have_count(0)
+    assert Comment.objects.get(pk=comment.pk).status == Status.HIDDEN
+
+    # The member's page no longer shows it.
+    bo.reload()
+    open_panel(bo, claim)
+    expect(bo.locator(f'.ws-comment[data-comment="{comment.pk}"]')).to_have_count(0)
+    assert SPAM not in bo.content()
+
+    # The audit log shows the action, with its reason and the way to the paragraph.
+    mo.get_by_role("navigation", name="Moderation pages").get_by_role("link", name="Log").click()
+    expect(mo.get_by_role("heading", level=1)).to_have_text("Moderation log")
+    row = mo.locator(".log-entry").first
+    expect(row.locator(".log-actor")).to_have_text("mo")
+    expect(row.locator(".log-action")).to_have_text("hid")
+    expect(row.locator(".log-target a")).to_have_text(f"comment {comment.pk}")
+    expect(row.locator(".log-target a")).to_have_attribute(
+        "href", f"{paper.get_absolute_url()}#{claim.anchor}"
+    )
+    expect(row).to_contain_text("Reason: Advertising is not discussion.")
+    expect(row).to_contain_text("by amina")
+    shot(mo, "log-desktop")
+    mo.set_viewport_size(PHONE)
+    shot(mo, "log-phone")
+
+    audit = AuditEntry.objects.get()
+    assert (audit.actor, audit.action, audit.reason) == (
+        cast["mo"],
+        "hide",
+        "Advertising is not discussion.",
+    )
+    assert bo.errors == [] and mo.errors == []
