@@ -269,14 +269,17 @@ def test_the_panel_and_the_api(viewer, scene):
     elif role in SEERS:
         assert_all_secrets(raw, "the API lists")
         assert scene["link"].pk in links
+        # Annotations and comments have ids of their own: told apart by their fields.
         statuses = {
-            row["id"]: row["status"]
+            ("comment" if "body" in row else "annotation", row["id"]): row["status"]
             for _, payload in bodies
             for row in results(payload)
             if "status" in row
         }
-        assert statuses[scene["hidden"].pk] == "hidden"
-        assert statuses[scene["pending_comment"].pk] == "pending"
+        assert statuses["annotation", scene["hidden"].pk] == "hidden"
+        assert statuses["annotation", scene["pending"].pk] == "pending"
+        assert statuses["comment", scene["hidden_comment"].pk] == "hidden"
+        assert statuses["comment", scene["pending_comment"].pk] == "pending"
     else:
         assert_no_secret(raw, "the API lists")
         assert scene["link"].pk not in links
@@ -312,30 +315,37 @@ def test_the_since_feed(viewer, scene):
         for url in ("/api/v1/annotations/", "/api/v1/comments/")
     ]
     raw = b"".join(response.content for response, _ in responses)
-    rows = [row for _, payload in responses for row in results(payload)]
+    # Annotations and comments have ids of their own: (type, id).
+    rows = {
+        (kind, row["id"]): row
+        for kind, (_, payload) in zip(("annotation", "comment"), responses, strict=True)
+        for row in results(payload)
+    }
     if role in SEERS:
         assert_all_secrets(raw, "the since feed")
         return
     assert_no_secret(raw, "the since feed")
     if role not in READERS[scene["kind"]]:
-        assert rows == []
+        assert rows == {}
         return
     # What left the reader's view comes, at most, as a bare tombstone: no author, no text.
-    held = {scene[n].pk for n in HELD_ANNOTATIONS + HELD_COMMENTS}
-    for row in rows:
-        if row["id"] in held or row["status"] == "removed":
+    held = {("annotation", scene[n].pk) for n in HELD_ANNOTATIONS}
+    held |= {("comment", scene[n].pk) for n in HELD_COMMENTS}
+    for key, row in rows.items():
+        if key in held or row["status"] == "removed":
             assert row["status"] == "removed", row
             assert not {"note", "note_html", "body", "body_html", "quote", "role"} & {
-                key for key, value in row.items() if value not in (None, "")
+                name for name, value in row.items() if value not in (None, "")
             }, row
             assert row.get("author") in (None, ""), row
     # An item hidden after it was seen (version 2) is announced as removed, so that a page
     # holding it drops it; a post still waiting at its first version was never seen: absent.
-    removed = {row["id"] for row in rows if row["status"] == "removed"}
-    assert scene["hidden"].pk in removed
-    assert scene["hidden_comment"].pk in removed
-    assert scene["pending"].pk not in {row["id"] for row in rows}
-    assert scene["pending_comment"].pk not in {row["id"] for row in rows}
+    removed = {key for key, row in rows.items() if row["status"] == "removed"}
+    assert ("annotation", scene["hidden"].pk) in removed
+    assert ("comment", scene["hidden_comment"].pk) in removed
+    assert ("comment", scene["on_hidden"].pk) in removed  # it went with its annotation
+    assert ("annotation", scene["pending"].pk) not in rows
+    assert ("comment", scene["pending_comment"].pk) not in rows
 
 
 # Exports
