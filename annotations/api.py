@@ -12,7 +12,7 @@ included (status "deleted") so a client can drop them.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +23,8 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ParseError
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -31,8 +32,11 @@ from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 from papers.api import APIv1Settings
 from papers.models import ReadingGroup
+from papers.permissions import is_moderator_or_owner
 
-from .models import Annotation, Comment, Link
+from .feed import CONTENT_FILTERS, changed_since
+from .models import Annotation, Comment, Link, Revision
+from .moderation_serializers import RevisionSerializer
 from .permissions import CanEdit
 from .serializers import (
     AnnotationCreateSerializer,
@@ -155,11 +159,37 @@ class _VersionedViewSet(
     filter_serializer_class = None
 
     def get_permissions(self):
-        if self.action == "create":
+        if self.action in ("create", "revisions"):
             return [IsAuthenticated()]
         if self.action in ("partial_update", "destroy"):
             return [(IsAuthenticated & CanEdit)()]
         return [AllowAny()]
+
+    @extend_schema(
+        responses={200: RevisionSerializer(many=True)},
+        description="What the item said before each change by its author, oldest first "
+        "(version 1: as first posted), then the item as it is now (`current`: true). For its "
+        "author and the group's owners and moderators (403 for others who see it); deleted "
+        "annotations included.",
+    )
+    @action(detail=True, pagination_class=None)
+    def revisions(self, request, pk=None):
+        item = self.get_object()
+        mine = item.author_id is not None and item.author_id == request.user.pk
+        if not mine and not is_moderator_or_owner(request.user, item.paper.group):
+            raise PermissionDenied(
+                "Only its author and the group's owners and moderators read its revisions."
+            )
+        rows = [
+            {"version": r.version, "data": r.data, "created": r.created, "current": False}
+            for r in item.revisions.all()
+        ]
+        now = {"version": item.version, "data": self.current_text(item), "created": item.updated}
+        rows.append(now | {"current": True})
+        return Response(RevisionSerializer(rows, many=True).data)
+
+    def current_text(self, item) -> dict:
+        raise NotImplementedError
 
     def filters(self) -> dict:
         """The list's query parameters, checked once per request (400 on a bad value)."""
@@ -228,18 +258,31 @@ class AnnotationViewSet(_VersionedViewSet):
     def get_queryset(self):
         listing = self.action == "list"
         filters = self.filters() if listing else {}
-        annotations = Annotation.objects.visible_to(
-            self.request.user, with_deleted="since" in filters
-        )
+        if "since" in filters:
+            # What changed, and tombstones for what the caller no longer sees (annotations.feed).
+            annotations = _changed_since(Annotation, self.request.user, filters, ANNOTATION_LOOKUPS)
+        else:
+            # A deleted annotation's revisions stay readable to its author and the moderators.
+            annotations = Annotation.objects.visible_to(
+                self.request.user, with_deleted=self.action == "revisions"
+            )
         # The role's slug, name and colour, the author's username and the paragraph's anchor
         # in the same query (no query per annotation); the paragraph's text stays behind.
         annotations = annotations.select_related("role", "author", "paragraph").defer(
             "paragraph__text", "paragraph__marks"
         )
+        annotations = annotations.annotate(edited=_edited("annotation"))
         if not listing:
             # The paper's group: whether the caller may change it (no query for the paper).
             return annotations.select_related("paper__group")
+        if "since" in filters:
+            return annotations
         return annotations.filter(**_lookups(filters, ANNOTATION_LOOKUPS))
+
+    def current_text(self, annotation: Annotation) -> dict:
+        """The fields a Revision keeps, as they are now (annotations.services)."""
+        fields = ("exact", "prefix", "suffix", "start", "end", "note", "visibility")
+        return {"role": annotation.role.slug} | {name: getattr(annotation, name) for name in fields}
 
     def create(self, request, *args, **kwargs):
         serializer = AnnotationCreateSerializer(
@@ -259,6 +302,7 @@ class AnnotationViewSet(_VersionedViewSet):
             expected_version=expected_version(request),
             **serializer.service_arguments(),
         )
+        annotation.edited = True  # the change kept a revision
         return self._one(annotation)
 
     def destroy(self, request, *args, **kwargs):
@@ -278,7 +322,6 @@ ANNOTATION_LOOKUPS = {
     "author": "author__username",
     "group": "paper__group__slug",
     "status": "status",
-    "since": "updated__gt",
 }
 COMMENT_LOOKUPS = {
     "paper": "paper_id",
@@ -288,7 +331,6 @@ COMMENT_LOOKUPS = {
     "author": "author__username",
     "group": "paper__group__slug",
     "status": "status",
-    "since": "updated__gt",
 }
 LINK_LOOKUPS = {
     "paper": "paper_id",
@@ -301,6 +343,25 @@ LINK_LOOKUPS = {
 
 def _lookups(filters: dict, lookups: dict) -> dict:
     return {lookups[name]: value for name, value in filters.items() if name in lookups}
+
+
+def _changed_since(model, user, filters: dict, lookups: dict):
+    """The `since` list: the content filters (role, author, status) narrow only what comes
+    whole; tombstones match every filter (annotations.feed)."""
+    content = {name: filters[name] for name in CONTENT_FILTERS if name in filters}
+    rest = {name: value for name, value in filters.items() if name not in content}
+    return changed_since(
+        model,
+        user,
+        since=rest.pop("since"),
+        lookups=_lookups(rest, lookups),
+        content=_lookups(content, lookups),
+    )
+
+
+def _edited(kind: str) -> Exists:
+    """Whether the item has revisions (was changed by its author), in the list's own query."""
+    return Exists(Revision.objects.filter(**{kind: OuterRef("pk")}))
 
 
 @_versioned_schema(
@@ -316,16 +377,27 @@ class CommentViewSet(_VersionedViewSet):
 
     def get_queryset(self):
         listing = self.action == "list"
-        comments = Comment.objects.visible_to(self.request.user)
+        filters = self.filters() if listing else {}
+        if "since" in filters:
+            # What changed, and tombstones for what the caller no longer sees (annotations.feed).
+            comments = _changed_since(Comment, self.request.user, filters, COMMENT_LOOKUPS)
+        else:
+            comments = Comment.objects.visible_to(self.request.user)
         # The author's username and the paragraph's anchor in the same query (no query per
         # comment); the paragraph's text stays behind.
         comments = comments.select_related("author", "paragraph").defer(
             "paragraph__text", "paragraph__marks"
         )
+        comments = comments.annotate(edited=_edited("comment"))
         if not listing:
             # The paper's group: whether the caller may change it (no query for the paper).
             return comments.select_related("paper__group")
-        return comments.filter(**_lookups(self.filters(), COMMENT_LOOKUPS))
+        if "since" in filters:
+            return comments
+        return comments.filter(**_lookups(filters, COMMENT_LOOKUPS))
+
+    def current_text(self, comment: Comment) -> dict:
+        return {"body": comment.body}
 
     def create(self, request, *args, **kwargs):
         serializer = CommentCreateSerializer(
@@ -349,6 +421,7 @@ class CommentViewSet(_VersionedViewSet):
             expected_version=expected_version(request),
             body=serializer.validated_data["body"],
         )
+        comment.edited = True  # the change kept a revision
         return self._one(comment)
 
     def destroy(self, request, *args, **kwargs):

@@ -34,13 +34,47 @@ class QuoteSerializer(serializers.Serializer):
     end = serializers.IntegerField(required=False, min_value=0)
 
 
-class AnnotationSerializer(serializers.ModelSerializer):
+class _Edited:
+    """`edited`: changed by its author since it was posted (it has revisions), never for a
+    deleted item. The viewsets' querysets say it in their own query; an item read without it
+    (just created or changed) asks only when it has changed at all."""
+
+    def get_edited(self, item) -> bool:
+        if item.status == Status.DELETED:
+            return False
+        edited = getattr(item, "edited", None)
+        if edited is None:
+            return item.version > 1 and item.revisions.exists()
+        return bool(edited)
+
+
+class _Tombstones:
+    """In the `since` feed, an item the caller no longer sees (`seen` false, annotations.feed)
+    is shown as a bare tombstone: where it was and when it changed, nothing it said."""
+
+    tombstone_fields: tuple[str, ...] = ()
+
+    def to_representation(self, item):
+        if getattr(item, "seen", True):
+            return super().to_representation(item)
+        data = {name: getattr(item, f"{name}_id", None) for name in self.tombstone_fields}
+        data["id"] = item.pk
+        data["status"] = "removed"
+        data["updated"] = serializers.DateTimeField().to_representation(item.updated)
+        data["version"] = item.version
+        return data
+
+
+class AnnotationSerializer(_Tombstones, _Edited, serializers.ModelSerializer):
     anchor = serializers.CharField(source="paragraph.anchor", read_only=True)
     role = serializers.CharField(source="role.slug", read_only=True)
     role_name = serializers.CharField(source="role.name", read_only=True)
     role_color = serializers.CharField(source="role.color", read_only=True)
     quote = QuoteSerializer(read_only=True, allow_null=True)
     author = serializers.CharField(source="author.username", read_only=True, default=None)
+    edited = serializers.SerializerMethodField()
+
+    tombstone_fields = ("paper", "paragraph")
 
     class Meta:
         model = Annotation
@@ -61,13 +95,17 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "created",
             "updated",
             "version",
+            "edited",
         ]
         read_only_fields = fields
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(_Tombstones, _Edited, serializers.ModelSerializer):
     anchor = serializers.CharField(source="paragraph.anchor", read_only=True, default=None)
     author = serializers.SerializerMethodField()
+    edited = serializers.SerializerMethodField()
+
+    tombstone_fields = ("paper", "paragraph", "annotation", "parent")
 
     class Meta:
         model = Comment
@@ -85,6 +123,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "created",
             "updated",
             "version",
+            "edited",
         ]
         read_only_fields = fields
 

@@ -307,6 +307,8 @@ SPECTACULAR_SETTINGS = {
         "GroupVisibilityEnum": "papers.models.ReadingGroup.Visibility",
         "AnnotationVisibilityEnum": "annotations.models.Annotation.Visibility",
         "AnnotationStatusEnum": "annotations.models.Status",
+        "ItemTypeEnum": "annotations.moderation_serializers.ITEM_TYPES",
+        "AuditTargetTypeEnum": "papers.models.AuditEntry.TargetType",
     },
 }
 

@@ -31,6 +31,7 @@ KEYS = {
     "created",
     "updated",
     "version",
+    "edited",
 }
 
 

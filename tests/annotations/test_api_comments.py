@@ -25,6 +25,7 @@ KEYS = {
     "created",
     "updated",
     "version",
+    "edited",
 }
 
 

@@ -1,6 +1,6 @@
-"""Every endpoint of annotations, comments, links, roles and the preview, for each of the cast,
-on a private and on a public group: the expected status, and nothing private in what outsiders
-get. The same shape as tests/papers/test_permission_matrix.py.
+"""Every endpoint of annotations, comments, links, roles, the preview and moderation (flags, the
+queue, actions and the audit log, revisions), for each of the cast, on a private and on a public
+group: the expected status, and nothing private in what outsiders get. The same shape as tests/papers/test_permission_matrix.py.
 
 Columns, in order: anonymous, outsider, member, moderator, owner, banned. Read the rows as the
 rules of annotations/README.md ("Who may do what"):
@@ -10,7 +10,10 @@ rules of annotations/README.md ("Who may do what"):
 - someone else's private annotation is 404 to everyone but its author;
 - what a caller sees but may not change answers 403 (a public group's outsiders; anyone but the
   author for edits; anyone but owners for roles); an API write without credentials 401;
-- lists answer 200 to everyone, holding only what the caller may see.
+- lists answer 200 to everyone, holding only what the caller may see;
+- flags: active members, not on their own posts (400); moderation actions, the queue's content,
+  the audit log's and revisions (besides the author's own): the group's owners and moderators;
+  signed-in callers who moderate nothing get an empty queue and log.
 
 The member `amina` wrote the annotation, the comment and the link the rows change.
 """
@@ -88,6 +91,25 @@ ROWS = [
     # preview
     api("preview", "post", "preview/", "401 200 200 200 200 200", "401 200 200 200 200 200", {"markdown": "*x*"}),
     api("preview get", "get", "preview/", "401 405 405 405 405 405", "401 405 405 405 405 405"),
+    # revisions (the author, the group's owners and moderators)
+    api("annotation revisions", "get", "annotations/{annotation}/revisions/", "401 404 200 200 200 404", "401 403 200 200 200 403"),
+    api("private annotation revisions", "get", "annotations/{private}/revisions/", "401 404 200 404 404 404", "401 404 200 404 404 404"),
+    api("comment revisions", "get", "comments/{comment}/revisions/", "401 404 200 200 200 404", "401 403 200 200 200 403"),
+    # flags (members, not their own: amina wrote what is flagged)
+    api("flag annotation", "post", "flags/", "401 404 400 201 201 404", "401 403 400 201 201 403", {"target_type": "annotation", "target": "{annotation}", "reason": "spam"}),
+    api("flag comment", "post", "flags/", "401 404 400 201 201 404", "401 403 400 201 201 403", {"target_type": "comment", "target": "{comment}", "reason": "abuse", "note": "rude"}),
+    api("flag private annotation", "post", "flags/", "401 404 400 404 404 404", "401 404 400 404 404 404", {"target_type": "annotation", "target": "{private}", "reason": "spam"}),
+    api("flags list", "get", "flags/", "401 405 405 405 405 405", "401 405 405 405 405 405"),
+    # the moderation queue and the audit log (empty for whoever moderates nothing)
+    api("moderation queue", "get", "moderation/queue/", "401 200 200 200 200 200", "401 200 200 200 200 200"),
+    api("moderation queue post", "post", "moderation/queue/", "401 405 405 405 405 405", "401 405 405 405 405 405"),
+    api("audit log", "get", "moderation/actions/", "401 200 200 200 200 200", "401 200 200 200 200 200"),
+    # moderation actions (the group's owners and moderators)
+    api("hide annotation", "post", "moderation/actions/", "401 404 403 201 201 404", "401 403 403 201 201 403", {"target_type": "annotation", "target": "{annotation}", "action": "hide", "reason": "r"}),
+    api("hide comments in bulk", "post", "moderation/actions/", "401 404 403 201 201 404", "401 403 403 201 201 403", {"target_type": "comment", "target": ["{comment}"], "action": "hide"}),
+    api("hide private annotation", "post", "moderation/actions/", "401 404 403 404 404 404", "401 404 403 404 404 404", {"target_type": "annotation", "target": "{private}", "action": "hide"}),
+    api("ban member", "post", "moderation/actions/", "401 404 403 201 201 404", "401 403 403 201 201 403", {"target_type": "member", "target": "amina", "group": "{slug}", "action": "ban", "reason": "spam"}),
+    api("ban comment's author", "post", "moderation/actions/", "401 404 403 201 201 404", "401 403 403 201 201 403", {"target_type": "comment", "target": "{comment}", "action": "ban"}),
 ]  # fmt: skip
 
 
@@ -132,6 +154,8 @@ def fill(value, values: dict):
         return int(filled) if value.startswith("{") and filled.isdigit() else filled
     if isinstance(value, dict):
         return {k: fill(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill(v, values) for v in value]
     return value
 
 
@@ -166,14 +190,18 @@ def test_the_matrix_covers_every_annotations_endpoint():
     from config.urls import router
 
     names = {url.name for url in router.urls}
-    ours = {
-        n for n in names if n.split("-")[0] in ("annotation", "comment", "link", "role", "preview")
-    }
+    apps = ("annotation", "comment", "link", "role", "preview", "flag", "moderation")
+    ours = {n for n in names if n.split("-")[0] in apps}
     assert ours == {
         "annotation-list",
         "annotation-detail",
+        "annotation-revisions",
         "comment-list",
         "comment-detail",
+        "comment-revisions",
+        "flag-list",
+        "moderation-queue-list",
+        "moderation-action-list",
         "link-list",
         "link-detail",
         "role-list",
