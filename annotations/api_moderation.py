@@ -132,9 +132,9 @@ def _mark_edited(items) -> None:
         if not found:
             continue
         revised = set(
-            Revision.objects.filter(**{f"{kind}_id__in": list(found)}).values_list(
-                f"{kind}_id", flat=True
-            )
+            Revision.objects.filter(**{f"{kind}_id__in": list(found)})
+            .order_by()
+            .values_list(f"{kind}_id", flat=True)
         )
         for pk, item in found.items():
             item.edited = pk in revised
