@@ -264,13 +264,4 @@ class ModerationActionViewSet(
             raise ValidationError(f"{membership.user.get_username()} is already {state}.")
         service = member_ban if action == AuditEntry.Action.BAN else member_unban
         service(actor=actor, membership=membership, reason=reason)
-        return (
-            AuditEntry.objects.select_related("group")
-            .filter(
-                group_id=membership.group_id,
-                action=action,
-                target_type=AuditEntry.TargetType.MEMBER,
-                target_id=membership.user_id,
-            )
-            .latest("created", "id")
-        )
+        return membership.audit_entry

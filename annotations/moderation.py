@@ -18,6 +18,7 @@ A status change bumps the item's version and `updated`, so live updates (`since`
 stale edit by the author gets 412.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 
 from papers import permissions as papers_permissions
@@ -42,6 +44,8 @@ __all__ = [
     "moderate",
     "moderate_many",
 ]
+
+logger = logging.getLogger(__name__)
 
 NOT_A_MODERATOR = "Only the group's owners and moderators may moderate."
 MAX_REASON = 2_000
@@ -155,23 +159,24 @@ def _notify_moderators(flag: Flag) -> None:
     )
     if not recipients:
         return
-    from django.urls import reverse
-
     queue = reverse("annotations:moderation_queue") + f"?group={group.slug}"
-    site = getattr(settings, "MARGINALIA_SITE_URL", "").rstrip("/")
-    send_mail(
-        subject=f"[Marginalia] A {flag.target_type} was flagged in {group.name}",
-        message=(
-            f"A {flag.target_type} on “{flag.paper.title}” was flagged as "
-            f"{flag.get_reason_display().lower()}.\n\n"
-            f"Open the moderation queue: {site}{queue}\n\n"
-            "You get this because you asked for e-mails about new flags in this group; "
-            "the queue page turns them off."
-        ),
-        from_email=None,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
+    site = settings.MARGINALIA_SITE_URL
+    # A mail that cannot be sent must not undo the flag (this runs after the commit): logged.
+    try:
+        send_mail(
+            subject=f"[Marginalia] A {flag.target_type} was flagged in {group.name}",
+            message=(
+                f"A {flag.target_type} on “{flag.paper.title}” was flagged as "
+                f"{flag.get_reason_display().lower()}.\n\n"
+                f"Open the moderation queue: {site}{queue}\n\n"
+                "You get this because you asked for e-mails about new flags in this group; "
+                "the queue page turns them off."
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        logger.exception("Could not e-mail the moderators of %s about flag %s", group.slug, flag.pk)
 
 
 # Actions
@@ -205,6 +210,8 @@ def moderate(*, actor, target: Annotation | Comment, action: str, reason: str = 
             {"action": f"The action is one of {', '.join(ACTIONS)}, ban or unban."}
         )
     reason = _reason(reason)
+    if item.type == "annotation" and target.visibility == Annotation.Visibility.PRIVATE:
+        raise PermissionDenied("A private annotation is its author's alone: nobody moderates it.")
     if target.status == Status.DELETED:
         raise ValidationError({"target": "This was deleted by its author; nothing to moderate."})
     sources, result = ACTIONS[action]

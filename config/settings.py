@@ -231,6 +231,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads: the limit applies to the file field and to pasted text alike (413 over it).
 MARGINALIA_MAX_UPLOAD_MB = envint("MARGINALIA_MAX_UPLOAD_MB", 50)
 MARGINALIA_MAX_UPLOAD_BYTES = MARGINALIA_MAX_UPLOAD_MB * 1024 * 1024
+# Where the site is seen from outside: e-mails sent outside a request (new flags) link to it.
+MARGINALIA_SITE_URL = os.environ.get("MARGINALIA_SITE_URL", "http://localhost:8000").rstrip("/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = MARGINALIA_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -332,8 +332,8 @@ def _signal_detail(responses) -> dict:
 def member_ban(*, actor, membership: Membership, reason: str = "") -> Membership:
     """Ban: the row stays (status banned), so the person sees nothing private and cannot rejoin.
     Their posts stay, or are hidden when the group chose so (the annotations app does that on
-    `signals.member_banned`). Recorded in the audit log. Banning someone already banned changes
-    nothing."""
+    `signals.member_banned`). Recorded in the audit log (the entry is left on
+    `membership.audit_entry`). Banning someone already banned changes nothing."""
     _check_change(actor, membership, "ban")
     if not membership.is_active:
         return membership
@@ -343,7 +343,7 @@ def member_ban(*, actor, membership: Membership, reason: str = "") -> Membership
         membership.status = Membership.Status.BANNED
         membership.save(update_fields=["status"])
         responses = signals.member_banned.send(Membership, membership=membership, actor=actor)
-        _audit_member(
+        membership.audit_entry = _audit_member(
             actor=actor,
             membership=membership,
             action=AuditEntry.Action.BAN,
@@ -377,7 +377,7 @@ def member_unban(*, actor, membership: Membership, reason: str = "") -> Membersh
         responses = signals.member_unbanned.send(
             Membership, membership=membership, actor=actor, ban=ban
         )
-        _audit_member(
+        membership.audit_entry = _audit_member(
             actor=actor,
             membership=membership,
             action=AuditEntry.Action.UNBAN,
