@@ -1108,27 +1108,17 @@ function flagForm(type, item) {
       button("Cancel", () => closeForm(formKey, `flag-button-${key}`)),
     ),
   );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    form.setAttribute("aria-busy", "true");
-    try {
-      await api.post(data.api.flags, {
-        target_type: type,
-        target: item.id,
-        reason: select.value,
-        note: note.value,
-      });
-      panelForms.delete(formKey);
-      flagged.add(key);
-      renderPanel();
-      say(FLAG_THANKS);
-    } catch (err) {
-      state.error = err.message;
-      error.replaceChildren(err.message);
-      error.hidden = false;
-    } finally {
-      form.removeAttribute("aria-busy");
-    }
+  submitWith(form, state, error, async () => {
+    await api.post(data.api.flags, {
+      target_type: type,
+      target: item.id,
+      reason: select.value,
+      note: note.value,
+    });
+    panelForms.delete(formKey);
+    flagged.add(key);
+    renderPanel();
+    say(FLAG_THANKS);
   });
   return form;
 }
@@ -1168,24 +1158,33 @@ function moderationForm(type, item, state) {
       button("Cancel", () => closeForm(formKey, `${state.action}-${key}`)),
     ),
   );
+  submitWith(form, state, error, async () => {
+    await api.post(data.api.moderation, {
+      target_type: type,
+      target: item.id,
+      action: state.action,
+      reason: reason.value,
+    });
+    panelForms.delete(formKey);
+    // Moderators still see what they hid: read it again, marked, in place.
+    if (type === "annotation") upsert(await api.get(`${data.api.annotations}${item.id}/`));
+    else await refreshPanelComments();
+    renderPanel();
+    const message = `${action.done}: the ${type} by ${item.author ?? "a deleted account"}.`;
+    say(message);
+    showNotice(message);
+  });
+  return form;
+}
+
+// A small panel form (flag, moderate) sends with `work`: busy meanwhile; a failure is shown in
+// the form and kept in `state`, so a redraw of the panel keeps it.
+function submitWith(form, state, error, work) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     form.setAttribute("aria-busy", "true");
     try {
-      await api.post(data.api.moderation, {
-        target_type: type,
-        target: item.id,
-        action: state.action,
-        reason: reason.value,
-      });
-      panelForms.delete(formKey);
-      // Moderators still see what they hid: read it again, marked, in place.
-      if (type === "annotation") upsert(await api.get(`${data.api.annotations}${item.id}/`));
-      else await refreshPanelComments();
-      renderPanel();
-      const message = `${action.done}: the ${type} by ${item.author ?? "a deleted account"}.`;
-      say(message);
-      showNotice(message);
+      await work();
     } catch (err) {
       state.error = err.message;
       error.replaceChildren(err.message);
@@ -1194,7 +1193,6 @@ function moderationForm(type, item, state) {
       form.removeAttribute("aria-busy");
     }
   });
-  return form;
 }
 
 async function toggleHistory(type, item) {
