@@ -1,5 +1,10 @@
 """Exports: one module per format, each a generator of text chunks, so that the API and the
-`export_paper` command stream the same bytes with flat memory."""
+`export_paper` command stream the same bytes with flat memory (docs/exports.md).
+
+Every format reads its rows from `rows` (the one place that scopes them to a user) and offers
+`paper(paper, *, user=None)` and `group(group, *, user=None)`; `user=None` means everything,
+held items marked (the command), a user what they may see.
+"""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,12 +16,16 @@ from . import native
 class ExportFormat:
     name: str
     content_type: str
+    # The file name's ending, without the dot: `<name>.<extension>`.
     extension: str
     paper: Callable[..., Iterator[str]]
+    group: Callable[..., Iterator[str]]
 
 
 FORMATS = {
-    "json": ExportFormat("json", "application/json", "json", native.paper_chunks),
+    "json": ExportFormat(
+        "json", "application/json", "json", native.paper_chunks, native.group_chunks
+    ),
 }
 
 
