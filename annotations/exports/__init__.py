@@ -9,7 +9,7 @@ held items marked (the command), a user what they may see.
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from . import native
+from . import aif, jsonld, native, tabular
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,14 @@ FORMATS = {
     "json": ExportFormat(
         "json", "application/json", "json", native.paper_chunks, native.group_chunks
     ),
+    "jsonld": ExportFormat(
+        "jsonld", "application/ld+json", "jsonld", jsonld.paper_chunks, jsonld.group_chunks
+    ),
+    "csv": ExportFormat(
+        "csv", "text/csv; charset=utf-8", "csv", tabular.paper_chunks, tabular.group_chunks
+    ),
+    # AIF is JSON; ".aif.json" says both what it holds and how to open it.
+    "aif": ExportFormat("aif", "application/json", "aif.json", aif.paper_chunks, aif.group_chunks),
 }
 
 
