@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from annotations import api as annotations_api
-from annotations import api_moderation
+from annotations import api_imports, api_moderation
 from papers import api as papers_api
 from papers import api_groups
 from papers.accounts.api import TokenObtainView
@@ -55,6 +55,9 @@ router.register("moderation/queue", api_moderation.QueueViewSet, basename="moder
 router.register(
     "moderation/actions", api_moderation.ModerationActionViewSet, basename="moderation-action"
 )
+# /api/v1/imports/             POST multipart `file` (or JSON `data`) + `group` [+ `paper`, `role`]
+#                              -> 201 with the report (docs/imports.md)
+router.register("imports", api_imports.ImportViewSet, basename="import")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
