@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import moderation_views, views
+from . import export_views, moderation_views, views
 
 app_name = "annotations"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("moderation/act/", moderation_views.moderation_act, name="moderation_act"),
     path("moderation/notify/", moderation_views.moderation_notify, name="moderation_notify"),
     path("moderation/log/", moderation_views.moderation_log, name="moderation_log"),
+]
+
+# Exports: choose a format (and for a paper, this paper or its group), then download from the
+# export API (annotations.export_views).
+urlpatterns += [
+    path("papers/<int:paper_id>/export/", export_views.paper_export, name="paper_export"),
+    path("groups/<slug:slug>/export/", export_views.group_export, name="group_export"),
 ]

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from annotations import api as annotations_api
-from annotations import api_imports, api_moderation
+from annotations import api_exports, api_imports, api_moderation
 from papers import api as papers_api
 from papers import api_groups
 from papers.accounts.api import TokenObtainView
@@ -70,6 +70,25 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # /api/v1/auth/token/  POST {"username", "password"} -> {"token"} (username or e-mail)
     path("api/v1/auth/token/", TokenObtainView.as_view(), name="api-token"),
+    # /api/v1/papers/{id}/export/     GET ?format=json|jsonld|csv|aif: the file, streamed
+    # /api/v1/groups/{slug}/export/   GET ?format=…: every paper of the group, streamed
+    # /api/v1/schema/export.json      GET: the JSON Schema of the native export (public)
+    # (Views, not router actions: `format` names the file's format, not a DRF renderer.)
+    path(
+        "api/v1/papers/<int:pk>/export/",
+        api_exports.PaperExportView.as_view(),
+        name="paper-export",
+    ),
+    path(
+        "api/v1/groups/<slug:slug>/export/",
+        api_exports.GroupExportView.as_view(),
+        name="group-export",
+    ),
+    path(
+        "api/v1/schema/export.json",
+        api_exports.ExportSchemaView.as_view(),
+        name="export-schema",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -93,6 +93,10 @@ ROWS = [
     api("paper references", "get", "papers/{paper}/references/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     api("paper rename", "patch", "papers/{paper}/", "401 404 200 200 200 404", "401 403 200 200 200 403", {"title": "New title"}),
     api("paper delete", "delete", "papers/{paper}/", "401 404 403 204 204 404", "401 403 403 204 204 403"),
+    # API: exports (annotations.api_exports; what is in them: tests/annotations/test_export_api.py)
+    api("group export", "get", "groups/{slug}/export/?format=csv", "404 404 200 200 200 404", "200 200 200 200 200 200"),
+    api("group export post", "post", "groups/{slug}/export/", "405 405 405 405 405 405", "405 405 405 405 405 405"),
+    api("paper export", "get", "papers/{paper}/export/?format=csv", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     # Pages                                        anon outs memb mode ownr bann
     page("home", "get", "/", "200 200 200 200 200 200", "200 200 200 200 200 200"),
     page("home post", "post", "/", "405 405 405 405 405 405", "405 405 405 405 405 405"),
@@ -117,6 +121,8 @@ ROWS = [
     page("invite revoke", "post", "/groups/{slug}/invites/{invite}/revoke/", "302 404 403 302 302 404", "302 403 403 302 302 403"),
     page("upload page", "get", "/groups/{slug}/upload/", "302 404 200 200 200 404", "302 403 200 200 200 403"),
     page("reading page", "get", "/papers/{paper}/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
+    page("group export page", "get", "/groups/{slug}/export/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
+    page("paper export page", "get", "/papers/{paper}/export/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     page("invite page", "get", "/invites/{token}/", "200 200 200 200 200 403", "200 200 200 200 200 403", with_token=True),
     page("invite join", "post", "/invites/{token}/", "302 302 302 302 302 403", "302 302 302 302 302 403", with_token=True),
 ]  # fmt: skip
@@ -234,6 +240,7 @@ def test_the_matrix_covers_every_group_url():
         "group-invites",
         "group-invite",
         "invite-accept",
+        "group-export",
     }, "an endpoint was added or renamed: give it rows in ROWS"
 
 
