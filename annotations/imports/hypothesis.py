@@ -313,7 +313,7 @@ def write(
         places.append(place)
 
     authors, report.placeholders = authors_for(
-        {row.author for row in rows if row.author is not None}
+        {row.author for row in rows if row.author is not None}, group=group, importer=user
     )
     objects = []
     for row, place in zip(annotations, places, strict=True):

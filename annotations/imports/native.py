@@ -40,7 +40,7 @@ def is_native(data: dict) -> bool:
 def write(checked: CheckedFile, *, group: ReadingGroup, user, report: ImportReport) -> None:
     """Create everything `check` accepted, in the caller's transaction."""
     roles, report.roles_created = roles_for_import(group, checked.role_slugs(), checked.roles)
-    authors, report.placeholders = authors_for(checked.usernames())
+    authors, report.placeholders = authors_for(checked.usernames(), group=group, importer=user)
     # A member whose own posts the group holds cannot make others' visible by importing them.
     hold = initial_status(user, group) == Status.PENDING
     for paper in checked.papers:

@@ -48,10 +48,13 @@ def scene(paper, owner, member, moderator):
 
 
 @pytest.fixture
-def target(db):
+def target(db, owner, member, moderator):
+    """A second group where the scene's authors are members too (their accounts are theirs)."""
     group = make_group("Target")
     importer = make_user("importer")
     join(group, importer, "member")
+    for user in (owner, member, moderator):
+        join(group, user, "member")
     return group, importer
 
 
@@ -76,9 +79,23 @@ def test_it_imports_a_paper_export_with_its_structure_threads_and_links(scene, t
     assert Link.objects.get(paper=paper).target == claim
     assert Revision.objects.filter(annotation=claim).count() == 1
     assert (report.annotations, report.comments, report.links) == (2, 2, 1)
-    # Existing accounts are the authors, and are not made members of the target group.
+    # The authors are in the target group too (the fixture): their own accounts.
     assert claim.author.username == "amina" and report.placeholders == []
-    assert not group.memberships.filter(user=claim.author).exists()
+
+
+def test_strangers_accounts_are_never_credited_with_a_files_words(scene, target, client):
+    """A member must not put words in the mouth of someone outside the group: their items go to
+    a placeholder `<name>-imported` that cannot log in, used again by the next import."""
+    group, importer = target
+    group.memberships.exclude(user=importer).filter(user__username="amina").delete()
+    report = import_file(user=importer, group=group, data=scene)
+    claim = Paper.objects.get(pk=report.papers[0]).annotations.get(role__slug="claim")
+    assert claim.author.username == "amina-imported" and "amina-imported" in report.placeholders
+    assert not claim.author.is_active and not claim.author.has_usable_password()
+    assert not group.memberships.filter(user__username__startswith="amina").exists()
+    again = import_file(user=importer, group=group, data=scene)
+    claim_again = Paper.objects.get(pk=again.papers[0]).annotations.get(role__slug="claim")
+    assert claim_again.author == claim.author
 
 
 def test_it_never_trusts_the_files_html(scene, target):
