@@ -95,11 +95,15 @@ EXPORT_SCHEMA = {
         )
     ],
     "responses": {
-        (200, "application/json"): OpenApiResponse(
-            OpenApiTypes.BINARY,
-            description="The file, streamed, with `Content-Disposition: attachment` and a file "
-            "name; its type is the format's (application/json, application/ld+json, text/csv).",
-        ),
+        # One entry per media type the formats answer with.
+        **{
+            (200, media_type.split(";")[0]): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The file, streamed, with `Content-Disposition: attachment` and a "
+                "file name; its type is the format's.",
+            )
+            for media_type in sorted({export.content_type for export in FORMATS.values()})
+        },
         400: OpenApiResponse(description="An unknown format: the message lists the formats."),
         404: OpenApiResponse(description="No such paper or group, or one the caller may not see."),
     },
