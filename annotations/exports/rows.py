@@ -170,15 +170,17 @@ def sections(paper: Paper) -> Iterator[dict]:
 
 def paragraphs(paper: Paper) -> Iterator[dict]:
     rows = paper.paragraphs.order_by("position").values_list(
-        "id", "anchor", "position", "section_id", "kind", "text", "label", "marks"
+        "id", "anchor", "position", "section_id", "kind", "text", "label", "marks", "group_key"
     )
-    for id_, anchor, position, section, kind, text, label, marks in rows.iterator(BATCH):
+    for id_, anchor, position, section, kind, text, label, marks, group_key in rows.iterator(BATCH):
         row = {"id": id_, "anchor": anchor, "position": position, "section": section,
                "kind": kind, "text": text}  # fmt: skip
         if label:
             row["label"] = label
         if marks:
             row["marks"] = marks
+        if group_key is not None:  # which list a list item belongs to
+            row["group_key"] = group_key
         yield row
 
 
@@ -275,9 +277,14 @@ def comments(scope: Scope, paper: Paper, *, places: bool = False) -> Iterator[di
 
 
 def links(scope: Scope, paper: Paper) -> Iterator[dict]:
-    rows = scope.links(paper).order_by("id").values_list("id", "source_id", "target_id", "relation")
-    for id_, source, target, relation in rows.iterator(BATCH):
-        yield {"id": id_, "source": source, "target": target, "relation": relation}
+    rows = (
+        scope.links(paper)
+        .order_by("id")
+        .values_list("id", "source_id", "target_id", "relation", "author__username", "created")
+    )
+    for id_, source, target, relation, author, created in rows.iterator(BATCH):
+        yield {"id": id_, "source": source, "target": target, "relation": relation,
+               "author": author, "created": iso(created)}  # fmt: skip
 
 
 def flags(scope: Scope, paper: Paper) -> Iterator[dict]:
