@@ -6,7 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from annotations.models import Annotation, Comment, Flag, Link
+from annotations.queue import open_count
 from papers.models import Membership, Paper, ReadingGroup
+
+USERS = ["demo", "reader", "newcomer"]
 
 
 def run_demo() -> str:
@@ -23,7 +27,11 @@ def test_it_loads_a_public_group_with_an_owner_a_member_and_the_demo_paper():
     assert group.name == "Demo reading group"
     assert group.visibility == ReadingGroup.Visibility.PUBLIC
     roles = dict(group.memberships.values_list("user__username", "role"))
-    assert roles == {"demo": Membership.Role.OWNER, "reader": Membership.Role.MEMBER}
+    assert roles == {
+        "demo": Membership.Role.OWNER,
+        "reader": Membership.Role.MEMBER,
+        "newcomer": Membership.Role.MEMBER,
+    }
     paper = Paper.objects.get(group=group)
     assert paper.title.startswith("Why Reading Groups Argue Better")
     assert paper.status == Paper.Status.READY
@@ -38,15 +46,17 @@ def test_it_runs_twice_without_duplicating_anything():
     output = run_demo()
 
     assert ReadingGroup.objects.filter(slug="demo").count() == 1
-    assert get_user_model().objects.filter(username__in=["demo", "reader"]).count() == 2
-    assert Membership.objects.filter(group__slug="demo").count() == 2
+    assert get_user_model().objects.filter(username__in=USERS).count() == 3
+    assert Membership.objects.filter(group__slug="demo").count() == 3
+    assert Annotation.objects.filter(paper__group__slug="demo").count() == 3
+    assert Flag.objects.count() == 1
     assert Paper.objects.filter(group__slug="demo").count() == 1
     assert "already there" in output
     assert "Demo login: demo / demo-pass-2026" in output
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("username", ["demo", "reader"])
+@pytest.mark.parametrize("username", USERS)
 def test_its_users_can_log_in(client, username):
     run_demo()
 
@@ -58,7 +68,7 @@ def test_its_users_have_a_confirmed_address_and_one_my_papers_group_each():
     run_demo()
     run_demo()
 
-    for username in ("demo", "reader"):
+    for username in USERS:
         personal = ReadingGroup.objects.filter(personal=True, memberships__user__username=username)
         assert [group.name for group in personal] == ["My papers"]
         assert EmailAddress.objects.get(user__username=username).verified
@@ -81,10 +91,22 @@ def test_it_leaves_nothing_behind_when_the_import_fails(monkeypatch):
     def failing_import(**kwargs):
         raise ValidationError("The file is empty.")
 
-    monkeypatch.setattr("papers.management.commands.demo.paper_import", failing_import)
+    monkeypatch.setattr("annotations.management.commands.demo.paper_import", failing_import)
 
     with pytest.raises(CommandError, match="Could not import the demo paper: The file is empty."):
         run_demo()
 
     assert not ReadingGroup.objects.filter(slug="demo").exists()
-    assert not get_user_model().objects.filter(username__in=["demo", "reader"]).exists()
+    assert not get_user_model().objects.filter(username__in=USERS).exists()
+
+
+@pytest.mark.django_db
+def test_its_paper_is_annotated_and_its_owner_has_a_flag_waiting():
+    run_demo()
+    paper = Paper.objects.get(group__slug="demo")
+    roles = sorted(paper.annotations.values_list("role__slug", flat=True))
+    assert roles == ["claim", "evidence", "theory"]
+    assert Link.objects.get(paper=paper).relation == "supports"
+    assert Comment.objects.filter(paper=paper, parent__isnull=False).count() == 1
+    owner = get_user_model().objects.get(username="demo")
+    assert open_count(owner) == 1  # the newcomer's off-topic comment, flagged by the reader

@@ -1,7 +1,9 @@
-"""`python manage.py demo`: a public demo group, two users and a paper written for the project.
+"""`python manage.py demo`: a public demo group, three users and an annotated paper written for
+the project (its discussion: annotations.demo).
 
 Idempotent: running it again changes nothing that is already there (it only restores the demo
-passwords, so that the login it prints always works). `make run` calls it.
+passwords, so that the login it prints always works). `make run` calls it. It lives in the
+annotations app because it writes both apps' data (papers never imports annotations).
 """
 
 from pathlib import Path
@@ -12,27 +14,36 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+import papers
+from annotations.demo import annotate_demo_paper
 from papers.accounts.services import account_setup
 from papers.models import Membership, ReadingGroup
 from papers.services import paper_import
 
-DEMO_PAPER = Path(__file__).resolve().parents[2] / "demo" / "demo-paper.md"
+DEMO_PAPER = Path(papers.__file__).resolve().parent / "demo" / "demo-paper.md"
 GROUP_SLUG = "demo"
 GROUP_NAME = "Demo reading group"
 PASSWORD = "demo-pass-2026"
 # username -> role in the demo group
-USERS = {"demo": Membership.Role.OWNER, "reader": Membership.Role.MEMBER}
+USERS = {
+    "demo": Membership.Role.OWNER,
+    "reader": Membership.Role.MEMBER,
+    "newcomer": Membership.Role.MEMBER,
+}
 
 
 class Command(BaseCommand):
-    help = "Load a public demo group with users 'demo' (owner) and 'reader' and a demo paper."
+    help = (
+        "Load a public demo group with users 'demo' (owner), 'reader' and 'newcomer' and an "
+        "annotated demo paper."
+    )
     requires_migrations_checks = True
 
     def handle(self, *args, **options) -> None:
         try:
             with transaction.atomic():
                 group, users = self._group_and_users()
-                self._paper(group, users["demo"])
+                self._paper(group, users)
         except ValidationError as exc:
             reason = " ".join(exc.messages)
             raise CommandError(f"Could not import the demo paper: {reason}") from None
@@ -71,16 +82,21 @@ class Command(BaseCommand):
             users[username] = user
         return group, users
 
-    def _paper(self, group: ReadingGroup, owner) -> None:
+    def _paper(self, group: ReadingGroup, users: dict) -> None:
         existing = group.papers.filter(source_filename=DEMO_PAPER.name).first()
         if existing is not None:
             self.stdout.write(f"The demo paper is already there (id {existing.pk}).")
             return
         paper = paper_import(
             group=group,
-            user=owner,
+            user=users["demo"],
             data=DEMO_PAPER.read_bytes(),
             filename=DEMO_PAPER.name,
             fmt="markdown",
         )
-        self.stdout.write(f"Imported the demo paper '{paper.title}' (id {paper.pk}).")
+        annotate_demo_paper(
+            paper, owner=users["demo"], reader=users["reader"], newcomer=users["newcomer"]
+        )
+        self.stdout.write(
+            f"Imported the demo paper '{paper.title}' (id {paper.pk}) with its discussion."
+        )
