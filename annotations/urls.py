@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, moderation_views, views
+from . import export_views, import_views, moderation_views, views
 
 app_name = "annotations"
 
@@ -20,4 +20,10 @@ urlpatterns = [
 urlpatterns += [
     path("papers/<int:paper_id>/export/", export_views.paper_export, name="paper_export"),
     path("groups/<slug:slug>/export/", export_views.group_export, name="group_export"),
+]
+
+# Imports: a Marginalia JSON export or a Hypothesis search result into a group, through the same
+# service as the import API (annotations.import_views).
+urlpatterns += [
+    path("groups/<slug:slug>/import/", import_views.group_import, name="group_import"),
 ]

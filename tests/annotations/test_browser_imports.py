@@ -1,0 +1,77 @@
+"""The import page in a real Chromium: a member goes from the group's page to "Import
+annotations", uploads a paper's Marginalia JSON export (a file on disk, as the export page
+downloads it), and lands on the new paper, told what came back, with the imported annotation
+on the page. Screenshots in tests/artifacts/ (git-ignored)."""
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from annotations.exports import get_format
+from papers.models import Membership, Paper
+from tests.annotations.conftest import make_annotation
+from tests.browser import ARTIFACTS
+from tests.conftest import join, make_group, make_user
+from tests.papers.makers import make_paper
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NOTE = "Brought back from another group 📚"
+
+
+@pytest.fixture
+def world(db, tmp_path):
+    """amina is a member of two groups; a paper of the first, annotated by her, exported to a
+    file she will import into the second."""
+    source, target = make_group("Seminar"), make_group("Reading Club")
+    amina = make_user("amina")
+    join(source, amina, Membership.Role.MEMBER)
+    join(target, amina, Membership.Role.MEMBER)
+    paper = make_paper(source, user=amina, title="On Reading Together")
+    paragraph = paper.paragraphs.get(kind="body", text__contains="reader 0")
+    make_annotation(amina, paragraph, "claim", quote={"exact": "readers disagree"}, note=NOTE)
+    exported = tmp_path / "on-reading-together.json"
+    exported.write_text("".join(get_format("json").paper(paper, user=None)), encoding="utf-8")
+    return {"target": target, "amina": amina, "file": exported}
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    contexts = []
+
+    def open_page(user):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context()
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value,
+              "url": live_server.url}]
+        )  # fmt: skip
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_a_member_imports_a_paper_export_and_lands_on_it(signed_in, live_server, world):
+    page = signed_in(world["amina"])
+    target = world["target"]
+    page.goto(live_server.url + f"/groups/{target.slug}/")
+    page.get_by_role("link", name="Import annotations").click()
+    expect(page.get_by_role("heading", name="Import annotations")).to_be_visible()
+    page.get_by_label("File").set_input_files(str(world["file"]))
+    page.screenshot(path=str(ARTIFACTS / "import-page.png"), full_page=True)
+    page.get_by_role("button", name="Import").click()
+
+    new = Paper.objects.get(group=target)
+    expect(page).to_have_url(live_server.url + f"/papers/{new.pk}/")
+    expect(page.locator(".messages")).to_contain_text("Imported: 1 papers,")
+    expect(page.locator(".messages")).to_contain_text("1 annotations, 0 comments")
+    expect(page.get_by_role("heading", name="On Reading Together", level=1)).to_be_visible()
+    # The imported annotation's note, on the new paper's page (rendered by its script).
+    imported = new.annotations.get()
+    page.locator(f'mark.hl[data-annotation="{imported.pk}"]').click()  # opens the panel
+    expect(page.locator(".ws-note")).to_have_text(NOTE)
+    page.screenshot(path=str(ARTIFACTS / "import-landed.png"), full_page=True)
