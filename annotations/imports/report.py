@@ -58,17 +58,22 @@ class ImportReport:
         """One line for a person (the command prints it)."""
         if self.kind == "hypothesis":
             text = (
-                f"{self.annotations} annotations ({self.fuzzy} by fuzzy match) and "
-                f"{self.comments} replies imported; {len(self.not_anchored)} not anchored"
+                f"{_count(self.annotations, 'annotation')} ({self.fuzzy} by fuzzy match) and "
+                f"{_count(self.comments, 'reply', 'replies')} imported; "
+                f"{len(self.not_anchored)} not anchored"
             )
         else:
             text = (
-                f"{len(self.papers)} papers, {self.paragraphs} paragraphs, "
-                f"{self.annotations} annotations, {self.comments} comments, "
-                f"{self.links} links imported"
+                f"{_count(len(self.papers), 'paper')}, {_count(self.paragraphs, 'paragraph')}, "
+                f"{_count(self.annotations, 'annotation')}, {_count(self.comments, 'comment')}, "
+                f"{_count(self.links, 'link')} imported"
             )
         if self.roles_created:
             text += f"; new roles: {', '.join(self.roles_created)}"
         if self.placeholders:
             text += f"; placeholder accounts: {', '.join(self.placeholders)}"
         return text + "."
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"

@@ -67,8 +67,8 @@ def test_a_member_imports_a_paper_export_and_lands_on_it(signed_in, live_server,
 
     new = Paper.objects.get(group=target)
     expect(page).to_have_url(live_server.url + f"/papers/{new.pk}/")
-    expect(page.locator(".messages")).to_contain_text("Imported: 1 papers,")
-    expect(page.locator(".messages")).to_contain_text("1 annotations, 0 comments")
+    expect(page.locator(".messages")).to_contain_text("Imported: 1 paper,")
+    expect(page.locator(".messages")).to_contain_text("1 annotation, 0 comments")
     expect(page.get_by_role("heading", name="On Reading Together", level=1)).to_be_visible()
     # The imported annotation's note, on the new paper's page (rendered by its script).
     imported = new.annotations.get()

@@ -166,10 +166,12 @@ def word_box(page, paragraph, needle: str) -> dict:
 
 def select_text(page, paragraph, needle: str) -> None:
     """Select `needle` in the paragraph with the mouse: press at its first character, drag to
-    just after its last."""
+    just after its last. The paragraph is scrolled to the middle first: a drag near the
+    window's edge scrolls the page and selects on."""
     box = page.evaluate(
         """([id, needle]) => {
             const root = document.querySelector(`.para[data-paragraph="${id}"] .para-text`);
+            root.scrollIntoView({block: "center"});
             const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
             while (walker.nextNode()) {
                 const node = walker.currentNode;
@@ -179,7 +181,10 @@ def select_text(page, paragraph, needle: str) -> None:
                 range.setStart(node, at);
                 range.setEnd(node, at + 1);
                 const first = range.getBoundingClientRect();
-                range.setStart(node, at + needle.length - 1);
+                // The last character, whole: an emoji is two UTF-16 units, and half of one has
+                // no box of its own.
+                const last_char = [...needle].at(-1);
+                range.setStart(node, at + needle.length - last_char.length);
                 range.setEnd(node, at + needle.length);
                 const last = range.getBoundingClientRect();
                 // Right to left, a word starts at its right edge.

@@ -153,7 +153,7 @@ def test_the_command_prints_the_new_paper_ids_last(tmp_path, export_file, group,
     call_command("import_export", str(path), "--group", group.slug, stdout=out, stderr=err)
     ids = [int(value) for value in out.getvalue().strip().splitlines()[-1].split()]
     assert Paper.objects.get(pk=ids[0]).created_by == owner  # the first owner by default
-    assert "1 papers" in err.getvalue() and "1 annotations" in err.getvalue()
+    assert "1 paper," in err.getvalue() and "1 annotation," in err.getvalue()
 
 
 def test_the_command_imports_hypothesis_onto_a_paper(paper, group, member):

@@ -138,11 +138,11 @@ def test_a_native_import_says_what_came_back_on_the_new_paper_s_page(scene):
     assert response.status_code == 200
     shown = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
     assert shown == [
-        ("success", "Imported: 1 papers, 10 paragraphs, 1 annotations, 1 comments, 0 links "
+        ("success", "Imported: 1 paper, 10 paragraphs, 1 annotation, 1 comment, 0 links "
                     "imported.")
     ]  # fmt: skip
     html = response.content.decode()
-    assert 'class="message message-success">Imported: 1 papers, 10 paragraphs' in html
+    assert 'class="message message-success">Imported: 1 paper, 10 paragraphs' in html
     new = Paper.objects.exclude(pk=scene["paper"].pk).get(group=scene["group"])
     assert response.redirect_chain == [(f"/papers/{new.pk}/", 302)]
     assert new.annotations.get().comments.get().body == "A reply."

@@ -146,7 +146,7 @@ def test_export_paper_includes_annotations_comments_and_links(paper_file):
     assert first["note_html"] == "<p><em>Yes</em></p>" and first["anchor"] == body.anchor
     assert second["quote"]["exact"] == "🧪" and second["status"] == "hidden"  # marked
     assert [c["body"] for c in data["comments"]] == ["Why?"]
-    assert data["links"] == [
-        {"id": data["links"][0]["id"], "source": second["id"], "target": first["id"],
-         "relation": "supports"}
-    ]  # fmt: skip
+    [link] = data["links"]
+    assert {key: link[key] for key in ("source", "target", "relation", "author")} == {
+        "source": second["id"], "target": first["id"], "relation": "supports", "author": "amina"
+    }  # fmt: skip
