@@ -115,10 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if TESTING:
         # A file, not SQLite's shared in-memory database: the live server's threads then get
         # connections of their own and wait on the busy timeout, where an in-memory database
-        # shared between the test thread and the server's answers "table is locked". One file
-        # per run (the process id), so that two runs at once never share one; pytest-django
-        # deletes it at the end.
-        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
+        # shared between the test thread and the server's answers "table is locked". Kept
+        # between runs (`--reuse-db`); MARGINALIA_TEST_DB names another file, so that two runs
+        # at once need not share one.
+        DATABASES["default"]["TEST"] = {
+            "NAME": os.environ.get("MARGINALIA_TEST_DB") or str(BASE_DIR / ".test-db.sqlite3")
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,6 +2,7 @@
 paragraphs, and `make_*` helpers that go through the services."""
 
 import pytest
+from django.test import Client
 
 from annotations.services import annotation_create, comment_create
 from papers.models import Membership
@@ -33,6 +34,35 @@ def public_paper(public_group, owner, moderator, member, banned):
         join(public_group, user, role)
     join(public_group, banned, Membership.Role.MEMBER, status=Membership.Status.BANNED)
     return make_paper(public_group, user=owner)
+
+
+CALLERS = ("anonymous", "outsider", "member", "moderator", "owner", "banned")
+
+
+def cast_scene(kind, *, group, public_group, owner, moderator, member, banned, outsider,
+               others=()) -> dict:  # fmt: skip
+    """The cast for a permission table: in the private `group` (their fixture roles), or in a
+    public group where they hold the same roles (`others` join it as plain members); a paper of
+    that group; `users` by caller name (anonymous: None)."""
+    the_group = group
+    if kind == "public":
+        for user, role in ((owner, "owner"), (moderator, "moderator"), (member, "member")):
+            join(public_group, user, role)
+        for user in others:
+            join(public_group, user, Membership.Role.MEMBER)
+        join(public_group, banned, Membership.Role.MEMBER, status=Membership.Status.BANNED)
+        the_group = public_group
+    users = dict(zip(CALLERS, (None, outsider, member, moderator, owner, banned), strict=True))
+    paper = make_paper(the_group, user=owner)
+    return {"kind": kind, "group": the_group, "paper": paper, "users": users}
+
+
+def page_client(user) -> Client:
+    """A browser's client, logged in as `user` (None: anonymous)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 def make_annotation(user, paragraph, role="claim", **kw):

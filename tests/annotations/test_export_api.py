@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from annotations.exports import FORMATS
 from annotations.moderation import moderate
 from papers.models import Membership, Paper, Paragraph
-from tests.annotations.conftest import make_annotation, make_comment
+from tests.annotations.conftest import cast_scene, make_annotation, make_comment
 from tests.conftest import join, make_user
 from tests.papers.makers import make_paper
 
@@ -89,26 +89,11 @@ def fill(paper, *, moderator, writer, count: int = 1) -> None:
 
 @pytest.fixture(params=["private", "public"])
 def scene(request, group, public_group, owner, moderator, member, banned, writer, outsider):
-    if request.param == "public":
-        join(public_group, owner, Membership.Role.OWNER)
-        join(public_group, moderator, Membership.Role.MODERATOR)
-        join(public_group, member, Membership.Role.MEMBER)
-        join(public_group, writer, Membership.Role.MEMBER)
-        join(public_group, banned, Membership.Role.MEMBER, status=Membership.Status.BANNED)
-        the_group = public_group
-    else:
-        the_group = group
-    paper = make_paper(the_group, user=owner)
-    fill(paper, moderator=moderator, writer=writer)
-    users = {
-        "anonymous": None,
-        "outsider": outsider,
-        "member": member,
-        "moderator": moderator,
-        "owner": owner,
-        "banned": banned,
-    }
-    return {"kind": request.param, "group": the_group, "paper": paper, "users": users}
+    scene = cast_scene(request.param, group=group, public_group=public_group, owner=owner,
+                       moderator=moderator, member=member, banned=banned, outsider=outsider,
+                       others=[writer])  # fmt: skip
+    fill(scene["paper"], moderator=moderator, writer=writer)
+    return scene
 
 
 def client_as(user) -> APIClient:

@@ -3,43 +3,26 @@ for every role in a private and a public group; the form's choices and where Dow
 the links to them from the paper's page and the group's page."""
 
 import pytest
-from django.test import Client
 
 from annotations.exports import FORMATS
-from papers.models import Membership, Paper
-from tests.conftest import join
+from papers.models import Paper
+from tests.annotations.conftest import CALLERS, cast_scene, page_client
 from tests.papers.makers import make_paper
 
-ROLES = ["anonymous", "outsider", "member", "moderator", "owner", "banned"]
+ROLES = list(CALLERS)
 READERS = {"private": {"member", "moderator", "owner"}, "public": set(ROLES)}
 NOTE = "hidden and pending posts are included"
 
 
 @pytest.fixture(params=["private", "public"])
 def scene(request, group, public_group, owner, moderator, member, banned, outsider):
-    the_group = group
-    if request.param == "public":
-        for user, role in ((owner, "owner"), (moderator, "moderator"), (member, "member")):
-            join(public_group, user, role)
-        join(public_group, banned, Membership.Role.MEMBER, status=Membership.Status.BANNED)
-        the_group = public_group
-    users = {
-        "anonymous": None,
-        "outsider": outsider,
-        "member": member,
-        "moderator": moderator,
-        "owner": owner,
-        "banned": banned,
-    }
-    paper = make_paper(the_group, user=owner)
-    return {"kind": request.param, "group": the_group, "paper": paper, "users": users}
+    cast = {"owner": owner, "moderator": moderator, "member": member, "banned": banned}
+    return cast_scene(
+        request.param, group=group, public_group=public_group, outsider=outsider, **cast
+    )
 
 
-def browser_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+browser_as = page_client
 
 
 def page_url(scene, what: str) -> str:

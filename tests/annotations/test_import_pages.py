@@ -9,17 +9,22 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from annotations.exports import get_format
 from annotations.models import Annotation, Comment, Link, Role
 from annotations.services import roles_for_group
-from papers.models import Membership, Paper, Paragraph, Section
-from tests.annotations.conftest import make_annotation, make_comment
+from papers.models import Paper, Paragraph, Section
+from tests.annotations.conftest import (
+    CALLERS,
+    cast_scene,
+    make_annotation,
+    make_comment,
+    page_client,
+)
 from tests.conftest import FIXTURES, join, make_group
 from tests.papers.makers import make_paper
 
-ROLES = ["anonymous", "outsider", "member", "moderator", "owner", "banned"]
+ROLES = list(CALLERS)
 MEMBERS = {"member", "moderator", "owner"}
 HYPOTHESIS = FIXTURES / "hypothesis" / "search.json"
 NOTE = "Imported through the page 📚"
@@ -28,29 +33,13 @@ MODELS = (Paper, Section, Paragraph, Annotation, Comment, Link, Role)
 
 @pytest.fixture(params=["private", "public"])
 def scene(request, group, public_group, owner, moderator, member, banned, outsider):
-    the_group = group
-    if request.param == "public":
-        for user, role in ((owner, "owner"), (moderator, "moderator"), (member, "member")):
-            join(public_group, user, role)
-        join(public_group, banned, Membership.Role.MEMBER, status=Membership.Status.BANNED)
-        the_group = public_group
-    users = {
-        "anonymous": None,
-        "outsider": outsider,
-        "member": member,
-        "moderator": moderator,
-        "owner": owner,
-        "banned": banned,
-    }
-    paper = make_paper(the_group, user=owner)
-    return {"kind": request.param, "group": the_group, "paper": paper, "users": users}
+    cast = {"owner": owner, "moderator": moderator, "member": member, "banned": banned}
+    return cast_scene(
+        request.param, group=group, public_group=public_group, outsider=outsider, **cast
+    )
 
 
-def browser_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+browser_as = page_client
 
 
 def page_url(group) -> str:
