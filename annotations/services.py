@@ -366,12 +366,18 @@ def annotation_update(
 def annotation_delete(
     *, annotation: Annotation, user, expected_version: int | None = None
 ) -> Annotation:
-    """The author deletes their annotation: status "deleted", note blanked (module docstring)."""
+    """The author deletes their annotation: status "deleted", note blanked (module docstring).
+
+    Its discussion is not the author's to take away: the comments on it move to its paragraph's
+    discussion, threads as they were (a change of each, so live updates carry them there)."""
     if not permissions.can_edit(user, annotation):
         raise PermissionDenied(NOT_THE_AUTHOR)
     values = {"status": Status.DELETED, "note": "", "note_html": ""}
     with transaction.atomic():
         _apply(Annotation, annotation, user=user, expected_version=expected_version, values=values)
+        Comment.objects.filter(annotation=annotation).update(
+            annotation=None, updated=timezone.now(), version=F("version") + 1
+        )
     return annotation
 
 

@@ -1464,6 +1464,8 @@ async function deleteAnnotation(a) {
     await api.remove(`${data.api.annotations}${a.id}/`, versionTag(a.full));
     upsert({ ...a, status: "deleted" });
     if (chosen === a.id) chosen = null;
+    // Its discussion stays, moved to the paragraph's (the server did it): read it again.
+    await refreshPanelComments();
     renderPanel();
     panelTitle.focus();
     say("Annotation deleted.");
@@ -1794,7 +1796,9 @@ function merge(changed, talk) {
     const countsNow = !gone && isCounted(c.status);
     commentInfo.set(c.id, {
       paragraph,
-      annotation: c.annotation ?? before?.annotation ?? null,
+      // A comment can leave an annotation (deleted by its author: the thread moves to the
+      // paragraph), so a null from the server counts; a removed item carries no annotation.
+      annotation: c.annotation !== undefined ? c.annotation : (before?.annotation ?? null),
       status: gone ? "removed" : c.status,
     });
     if (counted !== countsNow) recount(paragraph, countsNow ? 1 : -1);

@@ -131,7 +131,7 @@ def test_deleting_leaves_a_tombstone_in_the_thread(member, moderator, paragraph)
     assert reply.status_code == 400 and "parent" in reply.json()
 
 
-def test_comments_on_a_deleted_or_private_annotation_go_with_it(member, moderator, paragraph):
+def test_comments_on_a_private_annotation_go_with_it(member, moderator, paragraph):
     shared = make_annotation(member, paragraph)
     private = make_annotation(member, paragraph, visibility="private")
     make_comment(member, annotation=shared, body="on shared")
@@ -140,8 +140,23 @@ def test_comments_on_a_deleted_or_private_annotation_go_with_it(member, moderato
     assert [c["body"] for c in signed_in(moderator).get(COMMENTS).json()["results"]] == [
         "on shared"
     ]
+
+
+def test_a_deleted_annotations_discussion_moves_to_its_paragraph(member, moderator, paragraph):
+    """The author may take their annotation away, not the others' replies to it: the thread
+    stays, on the paragraph, and comes through `since` as a change."""
+    shared = make_annotation(member, paragraph)
+    top = make_comment(moderator, annotation=shared, body="Why?")
+    reply = make_comment(member, parent=top, body="Because.")
+    before = signed_in(moderator).get(COMMENTS).json()["results"][-1]["updated"]
     annotation_delete(annotation=shared, user=member)
-    assert signed_in(moderator).get(COMMENTS).json()["results"] == []
+    results = signed_in(moderator).get(COMMENTS).json()["results"]
+    assert [(c["id"], c["annotation"], c["paragraph"], c["parent"]) for c in results] == [
+        (top.pk, None, paragraph.pk, None),
+        (reply.pk, None, paragraph.pk, top.pk),
+    ]
+    changed = signed_in(moderator).get(COMMENTS, {"since": before}).json()["results"]
+    assert {c["id"] for c in changed} == {top.pk, reply.pk}
 
 
 def test_two_patches_from_one_version_give_one_200_and_one_412(member, paragraph):

@@ -14,7 +14,12 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from annotations.models import Annotation, Comment, Link
-from annotations.services import annotation_create, annotation_delete, annotation_update
+from annotations.services import (
+    annotation_create,
+    annotation_delete,
+    annotation_update,
+    comment_create,
+)
 from papers.models import Membership, Paper, Section
 from tests.browser import ARTIFACTS
 from tests.conftest import join, make_group, make_user
@@ -704,3 +709,28 @@ def test_filters_by_role_member_and_only_mine(person, live_server, world):
     expect(filters).to_be_hidden()
     expect(page.get_by_role("button", name="Filters")).to_be_focused()
     assert page.errors == []
+
+
+def test_a_deleted_annotations_discussion_stays_on_its_paragraph(person, live_server, world):
+    """The author takes their annotation away, not bo's question on it: the thread moves to the
+    paragraph's discussion, on the author's page at once and on bo's at the next update."""
+    paper, amina, bo = world["paper"], world["amina"], world["bo"]
+    evidence_para = para(paper, EVIDENCE)
+    mine = annotation_create(
+        user=amina, paragraph=evidence_para, role_slug="evidence", quote={"exact": "42 groups"}
+    )
+    comment_create(user=bo, annotation=mine, body="Which 42 groups?")
+    watcher = open_workspace(person(bo), live_server, paper)
+    watcher.locator(f'mark.hl[data-annotation="{mine.pk}"]').click()
+    expect(watcher.locator(".ws-annotation")).to_contain_text("Which 42 groups?")
+
+    page = open_workspace(person(amina), live_server, paper)
+    page.locator(f'mark.hl[data-annotation="{mine.pk}"]').click()
+    item = page.locator(f'.ws-annotation[data-annotation="{mine.pk}"]')
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button", name="Delete").click()
+    expect(item).to_have_count(0)
+    expect(page.locator(".ws-discussion")).to_contain_text("Which 42 groups?")
+    expect(watcher.locator(".ws-discussion")).to_contain_text("Which 42 groups?", timeout=LIVE)
+    expect(watcher.locator(f'.ws-annotation[data-annotation="{mine.pk}"]')).to_have_count(0)
+    assert page.errors == [] and watcher.errors == []
