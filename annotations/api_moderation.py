@@ -6,7 +6,6 @@ their ValidationErrors answer 400 (ServiceErrors). Without credentials every end
 Flaggers are named only in the queue, which only moderators get.
 """
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,12 +16,18 @@ from rest_framework.response import Response
 
 from papers import permissions as papers_permissions
 from papers.api import APIv1Settings
-from papers.groups import member_ban, member_unban
 from papers.models import AuditEntry, Membership, ReadingGroup
 
 from .api import CursorPages, ServiceErrors
 from .models import Annotation, Comment, Revision, _moderator_groups
-from .moderation import NOT_A_MODERATOR, flag_create, moderate, moderate_many
+from .moderation import (
+    NOT_A_MODERATOR,
+    ban_author,
+    ban_member,
+    flag_create,
+    moderate,
+    moderate_many,
+)
 from .moderation_serializers import (
     ActionSerializer,
     AuditEntriesSerializer,
@@ -196,16 +201,14 @@ class ModerationActionViewSet(
         data = serializer.validated_data
         actor, action, reason = request.user, data["action"], data["reason"]
         if data["target_type"] == AuditEntry.TargetType.MEMBER:
-            entries = [self._ban(self._membership(data), action, reason)]
+            membership = self._membership(data)
+            entries = [ban_member(actor=actor, membership=membership, action=action, reason=reason)]
         else:
             ids = data["target"] if isinstance(data["target"], list) else [data["target"]]
             items = _items(actor, data["target_type"], ids)
             _remember(actor, items)
-            for item in items:
-                if getattr(item, "visibility", None) == Annotation.Visibility.PRIVATE:
-                    raise PermissionDenied("A private annotation is its author's alone.")
             if action in BANS:
-                entries = [self._ban(self._author_membership(items[0]), action, reason)]
+                entries = [ban_author(actor=actor, target=items[0], action=action, reason=reason)]
             elif len(items) == 1 and not isinstance(data["target"], list):
                 entries = [moderate(actor=actor, target=items[0], action=action, reason=reason)]
             else:
@@ -235,33 +238,3 @@ class ModerationActionViewSet(
             raise Http404("There is no such member of this group.")
         membership.group = group
         return membership
-
-    def _author_membership(self, item: Annotation | Comment) -> Membership:
-        """The membership of the item's author in the item's group (ban from the queue)."""
-        group = item.paper.group
-        if not papers_permissions.is_moderator_or_owner(self.request.user, group):
-            raise PermissionDenied(NOT_A_MODERATOR)
-        membership = None
-        if item.author_id is not None:
-            membership = group.memberships.filter(user_id=item.author_id).first()
-        if membership is None:
-            raise ValidationError("The author is no longer a member of this group.")
-        membership.group = group
-        membership.user = item.author
-        return membership
-
-    def _ban(self, membership: Membership, action: str, reason: str) -> AuditEntry:
-        """Ban or unban through papers.groups (which decides who may), then its audit entry.
-        Banning the banned or unbanning the active is a 400, not a silent nothing."""
-        actor = self.request.user
-        if not papers_permissions.can_change_member(actor, membership):
-            raise PermissionDenied(
-                "Owners ban and unban anyone but themselves; moderators plain members only."
-            )
-        wanted = Membership.Status.BANNED if action == AuditEntry.Action.BAN else "active"
-        if membership.status == wanted:
-            state = "banned" if wanted == Membership.Status.BANNED else "not banned"
-            raise ValidationError(f"{membership.user.get_username()} is already {state}.")
-        service = member_ban if action == AuditEntry.Action.BAN else member_unban
-        service(actor=actor, membership=membership, reason=reason)
-        return membership.audit_entry

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from papers import permissions as papers_permissions
 from papers import signals
+from papers.groups import member_ban, member_unban
 from papers.models import AuditEntry, Membership, ReadingGroup
 
 from .models import Annotation, Comment, Flag, Status
@@ -39,7 +40,10 @@ from .models import Annotation, Comment, Flag, Status
 __all__ = [
     "ACTIONS",
     "Item",
+    "ban_author",
+    "ban_member",
     "flag_create",
+    "flag_emails_set",
     "initial_status",
     "moderate",
     "moderate_many",
@@ -263,6 +267,51 @@ def moderate_many(
                 label = f"{Item.of(target).type} {target.pk}"
                 raise ValidationError(f"{label}: {' '.join(error.messages)}") from error
     return entries
+
+
+# Bans, as moderation asks for them (papers.groups decides who may ban whom and records it)
+
+
+def ban_member(*, actor, membership: Membership, action: str, reason: str = "") -> AuditEntry:
+    """Ban or unban a member (`action` "ban" or "unban") and answer the audit entry. Asking for
+    what already is (banning the banned) is refused with a message, not passed over in silence."""
+    name = membership.user.get_username()
+    if action == AuditEntry.Action.BAN:
+        if not membership.is_active:
+            raise ValidationError(
+                f"{name} is already banned from {membership.group.name} (banned already: "
+                "nothing changed)."
+            )
+        member_ban(actor=actor, membership=membership, reason=_reason(reason))
+    else:
+        if membership.is_active:
+            raise ValidationError(f"{name} is not banned from {membership.group.name}.")
+        member_unban(actor=actor, membership=membership, reason=_reason(reason))
+    return membership.audit_entry
+
+
+def ban_author(*, actor, target: Annotation | Comment, action: str, reason: str = "") -> AuditEntry:
+    """Ban or unban the author of a post in the post's group (from the queue)."""
+    group = Item.of(target).group
+    if not papers_permissions.is_moderator_or_owner(actor, group):
+        raise PermissionDenied(NOT_A_MODERATOR)
+    membership = None
+    if target.author_id is not None:
+        membership = group.memberships.select_related("user").filter(user_id=target.author_id)
+        membership = membership.first()
+    if membership is None:
+        raise ValidationError("The author is no longer a member of this group.")
+    membership.group = group
+    return ban_member(actor=actor, membership=membership, action=action, reason=reason)
+
+
+def flag_emails_set(*, user, group: ReadingGroup, notify: bool) -> None:
+    """A moderator's choice of an e-mail for each new flag in the group."""
+    rows = Membership.objects.active().filter(
+        user=user, group=group, role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR]
+    )
+    if not rows.update(notify_flags=notify):
+        raise PermissionDenied(NOT_A_MODERATOR)
 
 
 # Bans: the group's choice for a banned member's posts

@@ -22,11 +22,10 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
-from papers.groups import member_ban
-from papers.models import AuditEntry, Membership, Paper, ReadingGroup
+from papers.models import AuditEntry, Membership, Paper
 
 from .models import Annotation, Comment, Status
-from .moderation import ACTIONS, moderate_many
+from .moderation import ACTIONS, ban_author, flag_emails_set, moderate_many
 from .moderation_forms import (
     ACTION_DONE,
     ACTION_LABELS,
@@ -36,19 +35,17 @@ from .moderation_forms import (
     NotifyForm,
     QueueFilterForm,
 )
-from .queue import QueueItem, counts, queue
+from .queue import QueueItem, counts, moderated_groups, queue
 
 LOG_PAGE_SIZE = 50
 QUEUE_FILTERS = ("group", "paper", "kind", "reason", "type")
-MODERATING = [Membership.Role.OWNER, Membership.Role.MODERATOR]
 
 
 def _moderator_memberships(user) -> list[Membership]:
     """The user's active owner and moderator memberships with their groups, by group name: one
     query for the groups a page shows, the user's role in each and their e-mail choice."""
     return list(
-        Membership.objects.active()
-        .filter(user=user, role__in=MODERATING)
+        Membership.objects.filter(user=user, group__in=moderated_groups(user))
         .select_related("group")
         .order_by("group__name", "group_id")
     )
@@ -200,13 +197,13 @@ def _back_to_queue(filters: str) -> HttpResponse:
 def _get_posts_for_moderator(user, keys: list[tuple[str, int]]) -> list[Annotation | Comment]:
     """The posts named, in the order given; 404 when any of them is not in a group the user
     moderates (or is a private annotation, nobody's to moderate)."""
-    groups = Membership.objects.active().filter(user=user, role__in=MODERATING).values("group_id")
+    groups = moderated_groups(user)
     found = {}
     for kind, model in (("annotation", Annotation), ("comment", Comment)):
         ids = [pk for k, pk in keys if k == kind]
         if not ids:
             continue
-        rows = model.objects.filter(pk__in=ids, paper__group_id__in=groups)
+        rows = model.objects.filter(pk__in=ids, paper__group__in=groups)
         if model is Annotation:
             rows = rows.filter(visibility=Annotation.Visibility.GROUP)
         for obj in rows.select_related("paper__group", "author"):
@@ -214,23 +211,6 @@ def _get_posts_for_moderator(user, keys: list[tuple[str, int]]) -> list[Annotati
     if len(found) != len(keys):
         raise Http404("No such post in the groups you moderate.")
     return [found[key] for key in keys]
-
-
-def _ban_author(actor, post, reason: str) -> str:
-    group = post.paper.group
-    if post.author_id is None:
-        raise ValidationError("The author's account is gone: there is nobody to ban.")
-    membership = Membership.objects.select_related("user").filter(
-        group=group, user_id=post.author_id
-    )
-    membership = membership.first()
-    if membership is None:
-        raise ValidationError(f"{post.author.get_username()} is no longer a member of {group}.")
-    membership.group = group
-    if not membership.is_active:
-        raise ValidationError(f"{post.author.get_username()} is banned already.")
-    member_ban(actor=actor, membership=membership, reason=reason)
-    return f"{post.author.get_username()} is banned from {group.name}."
 
 
 @login_required
@@ -249,7 +229,10 @@ def moderation_act(request: HttpRequest) -> HttpResponse:
         if data["action"] == BAN:
             if len(posts) != 1:
                 raise ValidationError("Ban the authors one at a time, from each post.")
-            done = _ban_author(request.user, posts[0], data["reason"])
+            entry = ban_author(
+                actor=request.user, target=posts[0], action=BAN, reason=data["reason"]
+            )
+            done = f"{entry.subject_name} is banned from {entry.group.name}."
         else:
             moderate_many(
                 actor=request.user, targets=posts, action=data["action"], reason=data["reason"]
@@ -270,13 +253,10 @@ def moderation_notify(request: HttpRequest) -> HttpResponse:
     form = NotifyForm(request.POST)
     if not form.is_valid():
         raise Http404("No such group among those you moderate.")
-    membership = get_object_or_404(
-        Membership.objects.active().filter(user=request.user, role__in=MODERATING),
-        group__slug=form.cleaned_data["group"],
-    )
+    group = get_object_or_404(moderated_groups(request.user), slug=form.cleaned_data["group"])
     notify = form.cleaned_data["notify"]
-    Membership.objects.filter(pk=membership.pk).update(notify_flags=notify)
-    name = ReadingGroup.objects.values_list("name", flat=True).get(pk=membership.group_id)
+    flag_emails_set(user=request.user, group=group, notify=notify)
+    name = group.name
     if notify:
         messages.success(request, f"You will get an e-mail about each new flag in {name}.")
     else:
