@@ -24,19 +24,18 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
-from papers.api import APIv1Settings
+from papers.api.base import APIv1Settings, etag, expected_version
 from papers.models import ReadingGroup
 from papers.permissions import is_moderator_or_owner
 
 from .feed import CONTENT_FILTERS, changed_since
 from .models import Annotation, Comment, Link, Revision
-from .moderation_serializers import RevisionSerializer
 from .permissions import CanEdit
 from .serializers import (
     AnnotationCreateSerializer,
@@ -52,6 +51,7 @@ from .serializers import (
     LinkSerializer,
     PreviewResultSerializer,
     PreviewSerializer,
+    RevisionSerializer,
     RoleCreateSerializer,
     RoleSerializer,
     RoleUpdateSerializer,
@@ -85,21 +85,6 @@ class CursorPages(CursorPagination):
         if "since" in request.query_params and getattr(view, "since_ordering", None):
             return view.since_ordering
         return getattr(view, "ordering", None) or self.ordering
-
-
-def etag(version: int) -> str:
-    return f'W/"{version}"'
-
-
-def expected_version(request) -> int | None:
-    """The version named by If-Match (`W/"3"`, `"3"` or `3`); None without one, or with `*`."""
-    value = request.headers.get("If-Match", "").strip()
-    if not value or value == "*":
-        return None
-    digits = value.removeprefix("W/").strip('"')
-    if not digits.isdigit():
-        raise ParseError('If-Match takes the ETag the item was read with, e.g. W/"3".')
-    return int(digits)
 
 
 FILTER_DOC = {

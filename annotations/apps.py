@@ -8,4 +8,4 @@ class AnnotationsConfig(AppConfig):
     def ready(self) -> None:
         # The receivers for papers' ban signals (hide a banned member's posts when the group
         # chose so).
-        from . import moderation  # noqa: F401
+        from .moderation import services  # noqa: F401

@@ -7,7 +7,7 @@ Everything goes through the services, as a member's clicks would.
 
 from papers.models import Paper
 
-from .moderation import flag_create
+from .moderation.services import flag_create
 from .services import annotation_create, comment_create, link_create
 
 

@@ -353,3 +353,18 @@ class LinkFilterSerializer(serializers.Serializer):
     target = serializers.IntegerField(required=False, min_value=1)
     relation = serializers.ChoiceField(choices=Link.Relation.choices, required=False)
     group = serializers.SlugField(required=False)
+
+
+# Revisions
+
+
+class RevisionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    data = serializers.DictField(
+        help_text="comments: `body`; annotations: `role`, `exact`, `prefix`, `suffix`, "
+        "`start`, `end`, `note`, `visibility`"
+    )
+    created = serializers.DateTimeField(
+        help_text="when this text was replaced (the current one: when it was last changed)"
+    )
+    current = serializers.BooleanField(help_text="true for the last: the item as it is now")

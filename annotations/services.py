@@ -26,7 +26,7 @@ from papers.models import Paragraph, ReadingGroup
 from . import permissions
 from .markdown import render_markdown
 from .models import Annotation, Comment, Link, Revision, Role, RoleQuerySet, Status
-from .moderation import initial_status
+from .premoderation import initial_status
 from .quotes import QuoteError, resolve_quote
 
 __all__ = [

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import export_views, import_views, moderation_views, views
+from . import views
+from .exports import views as export_views
+from .imports import views as import_views
+from .moderation import views as moderation_views
 
 app_name = "annotations"
 
@@ -16,14 +19,14 @@ urlpatterns = [
 ]
 
 # Exports: choose a format (and for a paper, this paper or its group), then download from the
-# export API (annotations.export_views).
+# export API (annotations.exports.views).
 urlpatterns += [
     path("papers/<int:paper_id>/export/", export_views.paper_export, name="paper_export"),
     path("groups/<slug:slug>/export/", export_views.group_export, name="group_export"),
 ]
 
 # Imports: a Marginalia JSON export or a Hypothesis search result into a group, through the same
-# service as the import API (annotations.import_views).
+# service as the import API (annotations.imports.views).
 urlpatterns += [
     path("groups/<slug:slug>/import/", import_views.group_import, name="group_import"),
 ]

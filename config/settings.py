@@ -95,7 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 # The moderation badge in the navigation (lazy: no query unless shown).
-                "annotations.context_processors.moderation",
+                "annotations.moderation.context_processors.moderation",
             ],
         },
     },
@@ -281,7 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "papers.api.exception_handler",
+    "EXCEPTION_HANDLER": "papers.api.base.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("MARGINALIA_THROTTLE_ANON", "300/minute"),
         "user": os.environ.get("MARGINALIA_THROTTLE_USER", "1200/minute"),

@@ -6,10 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from annotations import api as annotations_api
-from annotations import api_exports, api_imports, api_moderation
-from papers import api as papers_api
-from papers import api_groups
+from annotations.exports import api as exports_api
+from annotations.imports import api as imports_api
+from annotations.moderation import api as moderation_api
 from papers.accounts.api import TokenObtainView
+from papers.api import groups as groups_api
+from papers.api import papers as papers_api
 
 # The admin has no login page of its own: allauth's, with its rate limits, then back.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -21,9 +23,9 @@ router = DefaultRouter()
 # /api/v1/groups/{slug}/members/{username}/   GET, PATCH (role, status), DELETE (own name: leave)
 # /api/v1/groups/{slug}/invites/              GET, POST, DELETE (token or id in the body)
 # /api/v1/groups/{slug}/invites/{id}/         GET, DELETE (revoke)
-router.register("groups", api_groups.GroupViewSet, basename="group")
+router.register("groups", groups_api.GroupViewSet, basename="group")
 # /api/v1/invites/{token}/accept/             POST
-router.register("invites", api_groups.InviteViewSet, basename="invite")
+router.register("invites", groups_api.InviteViewSet, basename="invite")
 # /api/v1/papers/                  GET (?group=slug), POST (multipart file or JSON text)
 # /api/v1/papers/{id}/             GET, PATCH (title), DELETE
 # /api/v1/papers/{id}/paragraphs/  GET
@@ -47,17 +49,17 @@ router.register("links", annotations_api.LinkViewSet, basename="link")
 # /api/v1/preview/           POST {"markdown"} -> {"html"} (signed in, throttled)
 router.register("preview", annotations_api.PreviewViewSet, basename="preview")
 # /api/v1/flags/               POST {"target_type", "target", "reason", "note"} (members)
-router.register("flags", api_moderation.FlagViewSet, basename="flag")
+router.register("flags", moderation_api.FlagViewSet, basename="flag")
 # /api/v1/moderation/queue/    GET (?group, paper, kind, reason, target_type): counts and items
-router.register("moderation/queue", api_moderation.QueueViewSet, basename="moderation-queue")
+router.register("moderation/queue", moderation_api.QueueViewSet, basename="moderation-queue")
 # /api/v1/moderation/actions/  GET the audit log (?group, action, target_type, actor, target,
 #                              since), POST {"target_type", "target", "action", "reason", "group"}
 router.register(
-    "moderation/actions", api_moderation.ModerationActionViewSet, basename="moderation-action"
+    "moderation/actions", moderation_api.ModerationActionViewSet, basename="moderation-action"
 )
 # /api/v1/imports/             POST multipart `file` (or JSON `data`) + `group` [+ `paper`, `role`]
 #                              -> 201 with the report (docs/imports.md)
-router.register("imports", api_imports.ImportViewSet, basename="import")
+router.register("imports", imports_api.ImportViewSet, basename="import")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -76,17 +78,17 @@ urlpatterns = [
     # (Views, not router actions: `format` names the file's format, not a DRF renderer.)
     path(
         "api/v1/papers/<int:pk>/export/",
-        api_exports.PaperExportView.as_view(),
+        exports_api.PaperExportView.as_view(),
         name="paper-export",
     ),
     path(
         "api/v1/groups/<slug:slug>/export/",
-        api_exports.GroupExportView.as_view(),
+        exports_api.GroupExportView.as_view(),
         name="group-export",
     ),
     path(
         "api/v1/schema/export.json",
-        api_exports.ExportSchemaView.as_view(),
+        exports_api.ExportSchemaView.as_view(),
         name="export-schema",
     ),
     path("api/v1/", include(router.urls)),

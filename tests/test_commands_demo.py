@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from annotations.models import Annotation, Comment, Flag, Link
-from annotations.queue import open_count
+from annotations.moderation.queue import open_count
 from papers.models import Membership, Paper, ReadingGroup
 
 USERS = ["demo", "reader", "newcomer"]

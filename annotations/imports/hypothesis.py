@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from annotations.markdown import render_markdown
 from annotations.models import Annotation, Comment, Role, Status
-from annotations.moderation import initial_status
+from annotations.premoderation import initial_status
 from annotations.quotes import resolve_quote
 from annotations.services import MAX_NOTE, roles_for_group
 from papers.models import Paper

@@ -20,7 +20,7 @@ group's settings and members (the target group keeps its own).
 
 from annotations.markdown import render_markdown
 from annotations.models import Annotation, Comment, Link, Revision, Role, Status
-from annotations.moderation import initial_status
+from annotations.premoderation import initial_status
 from papers.models import Citation, Paper, Paragraph, ReadingGroup, Reference, Section
 
 from .native_checks import SCHEMA, CheckedFile, CheckedPaper, check

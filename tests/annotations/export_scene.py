@@ -3,7 +3,7 @@ round trip): passages with emoji, a formula-looking note, threads, links of ever
 hidden, pending, private and deleted items, flags, a revision and audit entries."""
 
 from annotations.models import Status
-from annotations.moderation import flag_create, moderate
+from annotations.moderation.services import flag_create, moderate
 from annotations.services import (
     annotation_delete,
     annotation_update,

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from annotations import moderation
 from annotations.models import Comment, Flag, Status
+from annotations.moderation import services as moderation
 from annotations.services import annotation_delete, annotation_update, comment_update
 from papers.models import AuditEntry, Membership
 from tests.conftest import join, make_group, make_user

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from annotations.moderation import moderate
+from annotations.moderation.services import moderate
 from papers.models import Membership
 from tests.annotations.conftest import make_annotation, make_comment
 from tests.browser import ARTIFACTS

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Comment, Flag, Status
-from annotations.moderation import moderate
+from annotations.moderation.services import moderate
 from annotations.services import annotation_update, comment_delete
 from papers.models import AuditEntry, Membership, ReadingGroup
 from tests.annotations import test_browser_workspace as workspace

@@ -1,4 +1,4 @@
-"""The export API: GET papers/{id}/export/ and groups/{slug}/export/ (annotations.api_exports),
+"""The export API: GET papers/{id}/export/ and groups/{slug}/export/ (annotations.exports.api),
 and GET schema/export.json.
 
 For every role in a private and a public group: who gets the file (an outsider 404, never 403),
@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.exports import FORMATS
-from annotations.moderation import moderate
+from annotations.moderation.services import moderate
 from papers.models import Membership, Paper, Paragraph
 from tests.annotations.conftest import cast_scene, make_annotation, make_comment
 from tests.conftest import join, make_user

@@ -1,4 +1,4 @@
-"""The export pages (annotations.export_views): /papers/<id>/export/ and /groups/<slug>/export/,
+"""The export pages (annotations.exports.views): /papers/<id>/export/ and /groups/<slug>/export/,
 for every role in a private and a public group; the form's choices and where Download goes;
 the links to them from the paper's page and the group's page."""
 

@@ -1,9 +1,9 @@
-"""An export reads one snapshot on PostgreSQL (annotations.export_files.one_snapshot)."""
+"""An export reads one snapshot on PostgreSQL (annotations.exports.files.one_snapshot)."""
 
 import pytest
 from django.db import connection
 
-from annotations.export_files import export_bytes
+from annotations.exports.files import export_bytes
 
 
 def _chunks():

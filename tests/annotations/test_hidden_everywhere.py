@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from annotations.exports.native import paper_chunks
 from annotations.models import Annotation, Comment, Link, Status
-from annotations.moderation import moderate
+from annotations.moderation.services import moderate
 from annotations.services import link_create
 from papers.models import Membership, ReadingGroup
 from tests.annotations.conftest import make_annotation, make_comment

@@ -1,4 +1,4 @@
-"""POST /api/v1/imports/ (annotations.api_imports) and `manage.py import_export`.
+"""POST /api/v1/imports/ (annotations.imports.api) and `manage.py import_export`.
 
 Who may import, for every role of the cast in a private and a public group: anonymous 401, an
 outsider 404 on a private group and 403 on a public one (they see it), banned the same as an

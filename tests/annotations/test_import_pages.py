@@ -1,4 +1,4 @@
-"""The import page (annotations.import_views), /groups/<slug>/import/: who may open it and
+"""The import page (annotations.imports.views), /groups/<slug>/import/: who may open it and
 import, for every role in a private and a public group; a native export and a Hypothesis file
 imported through it; bad files shown again with one message and nothing written; the link from
 the group page; the page's queries."""

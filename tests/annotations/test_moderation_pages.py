@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from annotations import moderation
 from annotations.models import Annotation, Comment, Flag, Status
+from annotations.moderation import services as moderation
 from annotations.services import comment_update
 from papers.groups import member_ban
 from papers.models import AuditEntry, Membership, ReadingGroup

@@ -1,11 +1,12 @@
-"""The moderation services (annotations.moderation, annotations.queue) and the audited bans of
-papers.groups, called directly."""
+"""The moderation services (annotations.moderation.services and .queue) and the audited bans
+of papers.groups, called directly."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from annotations import moderation, queue
 from annotations.models import Comment, Flag, Revision, Status
+from annotations.moderation import queue
+from annotations.moderation import services as moderation
 from annotations.services import annotation_update, comment_delete, comment_update
 from papers.groups import member_ban, member_unban
 from papers.models import AuditEntry, Membership

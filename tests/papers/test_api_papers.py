@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from papers.api import exception_handler
+from papers.api.base import exception_handler
 from papers.models import Membership, Paper
 from papers.services import UploadTooLarge
 from tests.conftest import join, make_group, make_user

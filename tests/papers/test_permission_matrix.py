@@ -93,7 +93,7 @@ ROWS = [
     api("paper references", "get", "papers/{paper}/references/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     api("paper rename", "patch", "papers/{paper}/", "401 404 200 200 200 404", "401 403 200 200 200 403", {"title": "New title"}),
     api("paper delete", "delete", "papers/{paper}/", "401 404 403 204 204 404", "401 403 403 204 204 403"),
-    # API: exports (annotations.api_exports; what is in them: tests/annotations/test_export_api.py)
+    # API: exports (annotations.exports.api; what is in them: tests/annotations/test_export_api.py)
     api("group export", "get", "groups/{slug}/export/?format=csv", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     api("group export post", "post", "groups/{slug}/export/", "405 405 405 405 405 405", "405 405 405 405 405 405"),
     api("paper export", "get", "papers/{paper}/export/?format=csv", "404 404 200 200 200 404", "200 200 200 200 200 200"),

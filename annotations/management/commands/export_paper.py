@@ -8,8 +8,8 @@ the moderation lists (flags, revisions, audit log) a moderator's export has. To 
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.export_files import write_export
 from annotations.exports import FORMATS, get_format
+from annotations.exports.files import write_export
 from papers.models import Paper
 
 

@@ -9,8 +9,8 @@ from django import forms
 from papers.models import Paper, ReadingGroup
 from papers.services import UploadTooLarge, check_upload_size
 
-from .models import Role
-from .services import roles_for_group
+from ..models import Role
+from ..services import roles_for_group
 
 
 class RoleChoiceField(forms.ModelChoiceField):

@@ -1,35 +1,27 @@
-"""The papers API: the settings every viewset shares, and papers with their structure (groups,
-members and invites: papers.api_groups).
+"""The papers API: papers with their structure (the settings every viewset shares:
+papers.api.base; groups, members and invites: papers.api.groups).
 
 What a caller may see comes from `Paper.objects.visible_to` and `ReadingGroup.objects.visible_to`;
 what they may change from papers.permissions. Writes go through papers.services.
 """
 
-from django.core.exceptions import SuspiciousOperation
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch
-from django.http.request import RequestDataTooBig
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from .models import Citation, Paper, ReadingGroup
-from .permissions import (
+from ..models import Citation, Paper, ReadingGroup
+from ..permissions import (
     CanChangePaper,
     CanDeletePaper,
     can_add_paper,
 )
-from .serializers import (
+from ..serializers import (
     PaperCreateSerializer,
     PaperDetailSerializer,
     PaperSerializer,
@@ -37,52 +29,13 @@ from .serializers import (
     ParagraphSerializer,
     ReferenceSerializer,
 )
-from .services import (
-    UploadTooLarge,
+from ..services import (
     check_upload_size,
     paper_delete,
     paper_import_start,
     paper_rename,
 )
-
-
-def _one_line(messages: list[str]) -> str:
-    return " ".join(" ".join(messages).split())
-
-
-def exception_handler(exc, context):
-    """DRF's handler, plus the errors services and Django raise on bad client input.
-
-    A service's ValidationError becomes 400 `{"detail": "<one line>"}`, an oversized upload 413,
-    and a malformed or oversized request body 400/413: never a 500 for what a client sends.
-    """
-    if isinstance(exc, UploadTooLarge):
-        return Response({"detail": _one_line(exc.messages)}, status=413)
-    if isinstance(exc, DjangoValidationError):
-        return Response({"detail": _one_line(exc.messages)}, status=400)
-    if isinstance(exc, RequestDataTooBig):
-        return Response({"detail": "The request body is too large."}, status=413)
-    if isinstance(exc, SuspiciousOperation):
-        return Response({"detail": "The request could not be understood."}, status=400)
-    return drf_exception_handler(exc, context)
-
-
-class APIPagination(PageNumberPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
-
-
-class APIv1Settings:
-    """API-wide settings every viewset inherits: authentication, permissions, pagination,
-    throttles, renderers. Token authentication comes first so that a missing credential answers
-    401 (with `WWW-Authenticate: Token`), not 403."""
-
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticatedOrReadOnly]
-    pagination_class = APIPagination
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+from .base import APIv1Settings
 
 
 @extend_schema_view(

@@ -22,9 +22,9 @@ from papers.models import ReadingGroup
 from papers.permissions import can_add_paper, remember_membership
 from papers.services import UploadTooLarge
 
-from .import_forms import ImportForm
-from .imports import ImportReport, import_file
-from .imports.services import NOT_A_MEMBER
+from . import ImportReport, import_file
+from .forms import ImportForm
+from .services import NOT_A_MEMBER
 
 # How many rows that found no place are named in the page's message; the rest are counted.
 NOT_ANCHORED_SHOWN = 5

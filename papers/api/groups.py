@@ -23,9 +23,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from . import permissions
-from .api import APIv1Settings
-from .groups import (
+from .. import permissions
+from ..groups import (
     InviteUnusable,
     group_create,
     group_delete,
@@ -40,8 +39,8 @@ from .groups import (
     member_set_role,
     member_unban,
 )
-from .models import Invite, Membership, ReadingGroup
-from .serializers import (
+from ..models import Invite, Membership, ReadingGroup
+from ..serializers import (
     GroupCreateSerializer,
     GroupSerializer,
     GroupUpdateSerializer,
@@ -54,6 +53,7 @@ from .serializers import (
     MemberNameSerializer,
     MemberSerializer,
 )
+from .base import APIv1Settings
 
 USERNAME = r"[^/]+"
 # The longest reason a ban or unban takes (the same as moderation actions').

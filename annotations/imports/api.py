@@ -14,11 +14,11 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from papers.api import APIv1Settings
+from papers.api.base import APIv1Settings
 from papers.models import Paper, ReadingGroup
 from papers.services import check_upload_size
 
-from .imports import import_file
+from . import import_file
 
 
 class ImportRequestSerializer(serializers.Serializer):

@@ -24,9 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from papers.models import AuditEntry, Membership, Paper
 
-from .models import Annotation, Comment, Status
-from .moderation import ACTIONS, ban_author, flag_emails_set, moderate_many
-from .moderation_forms import (
+from ..models import Annotation, Comment, Status
+from .forms import (
     ACTION_DONE,
     ACTION_LABELS,
     BAN,
@@ -36,6 +35,7 @@ from .moderation_forms import (
     QueueFilterForm,
 )
 from .queue import QueueItem, counts, moderated_groups, queue
+from .services import ACTIONS, ban_author, flag_emails_set, moderate_many
 
 LOG_PAGE_SIZE = 50
 QUEUE_FILTERS = ("group", "paper", "kind", "reason", "type")

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 
 from papers.models import AuditEntry
 
-from .models import Flag
-from .moderation import ACTIONS, MAX_REASON
+from ..models import Flag
 from .queue import KINDS, TARGET_TYPES, QueueFilters
+from .services import ACTIONS, MAX_REASON
 
 ACTION_LABELS = {
     AuditEntry.Action.HIDE: "Hide",

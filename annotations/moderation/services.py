@@ -35,7 +35,7 @@ from papers import signals
 from papers.groups import member_ban, member_unban
 from papers.models import AuditEntry, Membership, ReadingGroup
 
-from .models import Annotation, Comment, Flag, Status
+from ..models import Annotation, Comment, Flag, Status
 
 __all__ = [
     "ACTIONS",
@@ -44,7 +44,6 @@ __all__ = [
     "ban_member",
     "flag_create",
     "flag_emails_set",
-    "initial_status",
     "moderate",
     "moderate_many",
 ]
@@ -53,22 +52,6 @@ logger = logging.getLogger(__name__)
 
 NOT_A_MODERATOR = "Only the group's owners and moderators may moderate."
 MAX_REASON = 2_000
-
-
-def initial_status(user, group: ReadingGroup, *, shared: bool = True) -> str:
-    """The status a new post by `user` in `group` starts with (module docstring)."""
-    if not shared or group.premoderation == ReadingGroup.Premoderation.OFF:
-        return Status.VISIBLE
-    if papers_permissions.is_moderator_or_owner(user, group):
-        return Status.VISIBLE
-    if group.premoderation == ReadingGroup.Premoderation.ALL:
-        return Status.PENDING
-    mine = {"author": user, "paper__group": group, "status": Status.VISIBLE}
-    visible = (
-        Annotation.objects.filter(visibility=Annotation.Visibility.GROUP, **mine).count()
-        + Comment.objects.filter(**mine).count()
-    )
-    return Status.VISIBLE if visible >= group.premoderation_items else Status.PENDING
 
 
 # Items: an annotation or a comment, as moderation sees them

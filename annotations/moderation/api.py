@@ -15,20 +15,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from papers import permissions as papers_permissions
-from papers.api import APIv1Settings
+from papers.api.base import APIv1Settings
 from papers.models import AuditEntry, Membership, ReadingGroup
 
-from .api import CursorPages, ServiceErrors
-from .models import Annotation, Comment, Revision, _moderator_groups
-from .moderation import (
-    NOT_A_MODERATOR,
-    ban_author,
-    ban_member,
-    flag_create,
-    moderate,
-    moderate_many,
-)
-from .moderation_serializers import (
+from ..api import CursorPages, ServiceErrors
+from ..models import Annotation, Comment, Revision, _moderator_groups
+from .queue import QueueFilters, counts, queue
+from .serializers import (
     ActionSerializer,
     AuditEntriesSerializer,
     AuditEntrySerializer,
@@ -38,7 +31,14 @@ from .moderation_serializers import (
     QueueFilterSerializer,
     QueueSerializer,
 )
-from .queue import QueueFilters, counts, queue
+from .services import (
+    NOT_A_MODERATOR,
+    ban_author,
+    ban_member,
+    flag_create,
+    moderate,
+    moderate_many,
+)
 
 QUEUE_LIMIT = 200
 BANS = (AuditEntry.Action.BAN, AuditEntry.Action.UNBAN)

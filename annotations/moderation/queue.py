@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from papers.models import Paper, ReadingGroup
 
-from .models import Annotation, Comment, Flag, Status, _moderator_groups
+from ..models import Annotation, Comment, Flag, Status, _moderator_groups
 
 __all__ = ["QueueFilters", "QueueItem", "counts", "moderated_groups", "open_count", "queue"]
 

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET
 from papers.models import Paper, ReadingGroup
 from papers.permissions import is_moderator_or_owner, remember_membership
 
-from .exports import FORMATS
-from .views import _get_paper_for_user
+from ..views import _get_paper_for_user
+from . import FORMATS
 
 
 @dataclass(frozen=True)

@@ -29,14 +29,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from papers.api import APIv1Settings
+from papers.api.base import APIv1Settings
 from papers.models import Paper, ReadingGroup
 from papers.permissions import remember_membership
 
-from .export_files import content_disposition, export_bytes, group_filenames, paper_filenames
-from .exports import FORMATS, ExportFormat, get_format
+from . import FORMATS, ExportFormat, get_format
+from .files import content_disposition, export_bytes, group_filenames, paper_filenames
 
-SCHEMA_FILE = Path(__file__).resolve().parent / "exports" / "export.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parent / "export.schema.json"
 
 
 class PaperNotReady(APIException):

@@ -13,10 +13,10 @@ from rest_framework import serializers
 
 from papers.models import AuditEntry
 
-from .models import Flag
-from .moderation import MAX_REASON
+from ..models import Flag
+from ..serializers import AnnotationSerializer, CommentSerializer, _SinceField
 from .queue import KINDS, TARGET_TYPES, QueueItem
-from .serializers import AnnotationSerializer, CommentSerializer, _SinceField
+from .services import MAX_REASON
 
 ITEM_TYPES = [(name, name) for name in TARGET_TYPES]
 MAX_BULK = 200
@@ -273,18 +273,3 @@ class QueueSerializer(serializers.Serializer):
         "`counts` counts them all"
     )
     results = QueueItemSerializer(many=True)
-
-
-# Revisions
-
-
-class RevisionSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
-    data = serializers.DictField(
-        help_text="comments: `body`; annotations: `role`, `exact`, `prefix`, `suffix`, "
-        "`start`, `end`, `note`, `visibility`"
-    )
-    created = serializers.DateTimeField(
-        help_text="when this text was replaced (the current one: when it was last changed)"
-    )
-    current = serializers.BooleanField(help_text="true for the last: the item as it is now")
