@@ -1,0 +1,324 @@
+// Moderation in the panel: flag (members, on others' posts), hide / unhide / approve / reject
+// (owners and moderators), the marks of held posts, "edited" and the history of a post (its
+// author and moderators). The small forms live in `ws.panelForms` (key -> what is typed), so a
+// live update that redraws the panel keeps them; `ws.flagged` remembers the thank-you and
+// `ws.histories` the histories open.
+
+import { button, h, when } from "./dom.js";
+import { refreshPanelComments } from "./editing.js";
+import { upsert } from "./layer.js";
+import { say, showNotice } from "./notice.js";
+import { renderPanel } from "./panel.js";
+import { isEdited } from "./shown.js";
+import { roleName } from "./state.js";
+
+const STATUS_MARK = { hidden: "Hidden by a moderator", pending: "Waiting for a moderator" };
+const FLAG_REASONS = [
+  ["spam", "Spam"],
+  ["abuse", "Abuse"],
+  ["off_topic", "Off topic"],
+  ["other", "Other"],
+];
+const FLAG_THANKS = "Flagged — thank you. The moderators will look at it.";
+const ACTIONS = {
+  hide: { label: "Hide", done: "Hidden", field: "Why hide it?", required: true },
+  unhide: { label: "Unhide", done: "Shown again", field: "Why show it again?", required: false },
+  approve: { label: "Approve", done: "Approved", field: "Note (optional)", required: false },
+  reject: { label: "Reject", done: "Rejected", field: "Why reject it?", required: true },
+};
+
+export function statusMark(status) {
+  const text = STATUS_MARK[status];
+  return text ? h("p", { class: "ws-status ws-held" }, h("strong", {}, text)) : "";
+}
+
+export function editedMark(item) {
+  return isEdited(item) ? h("span", { class: "ws-edited" }, "edited") : "";
+}
+
+/** The actions a moderator may take on an item in its status. */
+function actionsFor(status) {
+  if (status === "visible") return ["hide"];
+  if (status === "pending") return ["approve", "reject", "hide"];
+  if (status === "hidden") return ["unhide"];
+  return [];
+}
+
+/** Buttons for `actions` (a `.ws-actions` paragraph) and what goes after it: an open form, the
+ * thank-you after a flag, a history. */
+export function moderationTools(ws, type, item, actions) {
+  const { data, panelForms, flagged, histories } = ws;
+  const key = `${type}-${item.id}`;
+  const mine = ws.me !== null && item.author === ws.me;
+  const live = item.status !== "deleted";
+  const after = [];
+  // Flag what the group can read: held posts are the moderators' already.
+  const flaggable = data.canAnnotate && item.status === "visible" && !mine;
+  const moderating = panelForms.get(`moderate-${key}`);
+  if (ws.canModerate && live && !mine && item.visibility !== "private" && !moderating) {
+    for (const action of actionsFor(item.status)) {
+      actions.append(
+        button(
+          ACTIONS[action].label,
+          () => openForm(ws, `moderate-${key}`, { action, reason: "" }),
+          { "data-action": action, "data-key": `${action}-${key}` },
+        ),
+      );
+    }
+  }
+  if (flaggable) {
+    if (flagged.has(key)) {
+      after.push(h("p", { class: "ws-flagged", "data-key": `flagged-${key}` }, FLAG_THANKS));
+    } else if (!panelForms.has(`flag-${key}`)) {
+      actions.append(
+        button("Flag", () => openForm(ws, `flag-${key}`, { reason: "spam", note: "" }), {
+          "data-action": "flag",
+          "data-key": `flag-button-${key}`,
+          title: "Ask the moderators to look at it",
+        }),
+      );
+    }
+  }
+  if ((mine || ws.canModerate) && isEdited(item)) {
+    actions.append(
+      button(histories.has(key) ? "Hide history" : "History", () => toggleHistory(ws, type, item), {
+        "data-action": "history",
+        "data-key": `history-${key}`,
+        "aria-expanded": String(histories.has(key)),
+      }),
+    );
+  }
+  if (panelForms.has(`flag-${key}`)) after.push(flagForm(ws, type, item));
+  if (moderating) after.push(moderationForm(ws, type, item, moderating));
+  if (histories.has(key)) after.push(historyView(ws, type, item, histories.get(key)));
+  return after;
+}
+
+function openForm(ws, formKey, initial) {
+  ws.panelForms.set(formKey, initial);
+  renderPanel(ws);
+  ws.el.panelBody
+    .querySelector(`form[data-key="${formKey}"]`)
+    ?.querySelector("select, input")
+    ?.focus();
+}
+
+export function initModeration(ws) {
+  // Esc in a small form closes it (the page's keys leave text boxes alone).
+  ws.el.panelBody.addEventListener("keydown", (event) => {
+    const form = event.target.closest?.("form.ws-small-form");
+    if (!form || event.key !== "Escape") return;
+    event.preventDefault();
+    const cancel = [...form.querySelectorAll("button")].find((b) => b.textContent === "Cancel");
+    cancel?.click();
+  });
+}
+
+function closeForm(ws, formKey, focusKey) {
+  ws.panelForms.delete(formKey);
+  renderPanel(ws);
+  ws.el.panelBody.querySelector(`[data-key="${focusKey}"]`)?.focus();
+}
+
+function flagForm(ws, type, item) {
+  const key = `${type}-${item.id}`;
+  const formKey = `flag-${key}`;
+  const state = ws.panelForms.get(formKey);
+  const select = h(
+    "select",
+    { id: `ws-${formKey}-reason`, name: "reason", "data-key": `${formKey}-reason` },
+    FLAG_REASONS.map(([value, label]) =>
+      h("option", { value, selected: state.reason === value }, label),
+    ),
+  );
+  const note = h("textarea", {
+    id: `ws-${formKey}-note`,
+    name: "note",
+    rows: "2",
+    "data-key": `${formKey}-note`,
+  });
+  note.value = state.note;
+  select.addEventListener("change", () => {
+    state.reason = select.value;
+  });
+  note.addEventListener("input", () => {
+    state.note = note.value;
+  });
+  const error = h("p", { class: "ws-error", role: "alert", hidden: !state.error }, state.error);
+  const form = h(
+    "form",
+    { class: "ws-small-form ws-flag-form", "data-key": formKey, "aria-label": `Flag this ${type}` },
+    h("p", {}, h("label", { for: select.id }, "Reason "), select),
+    h(
+      "p",
+      {},
+      h(
+        "label",
+        { for: note.id },
+        "Note for the moderators ",
+        h("span", { class: "quiet" }, "(optional)"),
+      ),
+      note,
+    ),
+    error,
+    h(
+      "p",
+      { class: "ws-composer-actions" },
+      h("button", { type: "submit", class: "button ws-small" }, "Send flag"),
+      button("Cancel", () => closeForm(ws, formKey, `flag-button-${key}`)),
+    ),
+  );
+  submitWith(form, state, error, async () => {
+    await ws.api.post(ws.data.api.flags, {
+      target_type: type,
+      target: item.id,
+      reason: select.value,
+      note: note.value,
+    });
+    ws.panelForms.delete(formKey);
+    ws.flagged.add(key);
+    renderPanel(ws);
+    say(ws, FLAG_THANKS);
+  });
+  return form;
+}
+
+function moderationForm(ws, type, item, state) {
+  const key = `${type}-${item.id}`;
+  const formKey = `moderate-${key}`;
+  const action = ACTIONS[state.action];
+  const reason = h("input", {
+    id: `ws-${formKey}-reason`,
+    name: "reason",
+    "data-key": `${formKey}-reason`,
+    type: "text",
+    maxlength: "2000",
+    required: action.required,
+    autocomplete: "off",
+  });
+  reason.value = state.reason;
+  reason.addEventListener("input", () => {
+    state.reason = reason.value;
+  });
+  const error = h("p", { class: "ws-error", role: "alert", hidden: !state.error }, state.error);
+  const form = h(
+    "form",
+    {
+      class: "ws-small-form ws-moderate-form",
+      "data-key": formKey,
+      "data-moderate": state.action,
+      "aria-label": `${action.label} this ${type}`,
+    },
+    h("p", {}, h("label", { for: reason.id }, action.field), reason),
+    error,
+    h(
+      "p",
+      { class: "ws-composer-actions" },
+      h("button", { type: "submit", class: "button ws-small" }, action.label),
+      button("Cancel", () => closeForm(ws, formKey, `${state.action}-${key}`)),
+    ),
+  );
+  submitWith(form, state, error, async () => {
+    await ws.api.post(ws.data.api.moderation, {
+      target_type: type,
+      target: item.id,
+      action: state.action,
+      reason: reason.value,
+    });
+    ws.panelForms.delete(formKey);
+    // Moderators still see what they hid: read it again, marked, in place.
+    if (type === "annotation") {
+      upsert(ws, await ws.api.get(`${ws.data.api.annotations}${item.id}/`));
+    } else await refreshPanelComments(ws);
+    renderPanel(ws);
+    const message = `${action.done}: the ${type} by ${item.author ?? "a deleted account"}.`;
+    say(ws, message);
+    showNotice(ws, message);
+  });
+  return form;
+}
+
+// A small panel form (flag, moderate) sends with `work`: busy meanwhile; a failure is shown in
+// the form and kept in `state`, so a redraw of the panel keeps it.
+function submitWith(form, state, error, work) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    form.setAttribute("aria-busy", "true");
+    try {
+      await work();
+    } catch (err) {
+      state.error = err.message;
+      error.replaceChildren(err.message);
+      error.hidden = false;
+    } finally {
+      form.removeAttribute("aria-busy");
+    }
+  });
+}
+
+async function toggleHistory(ws, type, item) {
+  const { histories } = ws;
+  const key = `${type}-${item.id}`;
+  if (histories.has(key)) {
+    histories.delete(key);
+    return renderPanel(ws);
+  }
+  histories.set(key, { loading: true });
+  renderPanel(ws);
+  const base = type === "annotation" ? ws.data.api.annotations : ws.data.api.comments;
+  try {
+    const answer = await ws.api.get(`${base}${item.id}/revisions/`);
+    histories.set(key, { revisions: Array.isArray(answer) ? answer : (answer?.results ?? []) });
+  } catch (err) {
+    histories.set(key, { error: err.message });
+  }
+  if (histories.has(key)) renderPanel(ws);
+}
+
+/** What the post said before each change, oldest first: version 1 is what was first posted;
+ * the API ends the list with the post as it is now (`current`). Plain text (the Markdown
+ * source), never HTML. */
+function historyView(ws, type, item, state) {
+  const box = h("div", { class: "ws-history", "data-history": `${type}-${item.id}` });
+  if (state.loading || state.error || !state.revisions.some((r) => !r.current)) {
+    if (state.loading) box.append(h("p", { class: "quiet" }, "Loading…"));
+    else if (state.error) box.append(h("p", { class: "ws-error" }, state.error));
+    else box.append(h("p", { class: "quiet" }, "No earlier versions: only a moderator’s action."));
+    return box;
+  }
+  box.append(
+    h(
+      "ol",
+      { class: "ws-revisions", "aria-label": "Earlier versions" },
+      state.revisions.map((revision) => {
+        const text = (type === "annotation" ? revision.data?.note : revision.data?.body) ?? "";
+        const role = type === "annotation" && revision.data?.role;
+        return h(
+          "li",
+          { class: "ws-revision" },
+          h(
+            "p",
+            { class: "ws-revision-head" },
+            h(
+              "strong",
+              {},
+              revision.version === 1
+                ? "First posted"
+                : revision.current
+                  ? "Now"
+                  : `Version ${revision.version}`,
+            ),
+            role ? ` · ${roleName(ws, role)}` : "",
+            revision.created
+              ? [revision.current ? " · since " : " · until ", when(revision.created)]
+              : "",
+          ),
+          text
+            ? h("p", { class: "ws-revision-text" }, text)
+            : h("p", { class: "quiet" }, type === "annotation" ? "(no note)" : "(empty)"),
+        );
+      }),
+    ),
+  );
+  return box;
+}

@@ -1,0 +1,56 @@
+// What the reader is shown: held posts (the client's guard), then the filters and blind mode.
+// Pure questions about the state; drawing is text.js's, minimap.js's and panel.js's.
+
+import { annotationsOf, taggedByMe } from "./state.js";
+
+export const HELD = new Set(["hidden", "pending"]);
+
+/** An item (the API's object) this reader must not see: gone from their view ("removed", the
+ * `since` feed's word for it), or held (hidden or pending) while they are neither its author
+ * nor a moderator. The server never sends those; this is the client's own guard. */
+export function isHeldFromMe(ws, item) {
+  if (item.status === "removed") return true;
+  return HELD.has(item.status) && !ws.canModerate && (ws.me === null || item.author !== ws.me);
+}
+
+/** A comment counts on its paragraph's chip unless it is a tombstone or out of view. */
+export function isCounted(status) {
+  return status !== "deleted" && status !== "removed";
+}
+
+/** Was it changed after it was first posted? The API's `edited` when it says so; else its
+ * version (a moderator's action counts a version too, so this may say "edited" for a post
+ * only moderated). */
+export function isEdited(item) {
+  return item.edited ?? item.version > 1;
+}
+
+export function passesFilters(ws, a) {
+  if (!ws.filters.roles.has(a.role)) return false;
+  if (ws.filters.mine && a.author !== ws.me) return false;
+  return !ws.filters.author || a.author === ws.filters.author;
+}
+
+/** Shown: it passes the filters, and blind mode does not hide it (the others' roles on a
+ * paragraph stay hidden until the reader has tagged it). */
+export function isShown(ws, a, tagged = taggedByMe(ws, a.paragraph)) {
+  return passesFilters(ws, a) && !(ws.blind && a.author !== ws.me && !tagged);
+}
+
+/** The roles shown on a paragraph: slug -> {count, authors, mine}, in the group's order.
+ * `shown` decides which annotations count (isShown: filters and blind mode). */
+export function rolesOn(ws, paragraph, shown = isShown) {
+  const tagged = taggedByMe(ws, paragraph);
+  const counts = new Map();
+  for (const a of annotationsOf(ws, paragraph)) {
+    if (!shown(ws, a, tagged)) continue;
+    const entry = counts.get(a.role) ?? { count: 0, authors: new Set(), mine: false };
+    entry.count += 1;
+    entry.authors.add(a.author ?? "(deleted account)");
+    entry.mine ||= a.author === ws.me;
+    if (HELD.has(a.status)) entry.held = (entry.held ?? 0) + 1;
+    counts.set(a.role, entry);
+  }
+  const order = [...ws.roles.keys()];
+  return new Map([...counts].sort(([x], [y]) => order.indexOf(x) - order.indexOf(y)));
+}
