@@ -8,10 +8,10 @@ Annotations and comments carry `version`: GET answers it as `ETag: W/"<version>"
 DELETE with `If-Match` applies only while the item is still at that version, else 412 with the
 current version (no lost update). Lists are cursor-paginated, newest first; with `since` (an ISO
 date and time) they list what changed after it, oldest change first, deleted annotations
-included (status "deleted") so a client can drop them.
+included (status "deleted") so a client can drop them. The services' errors (ValidationError,
+Conflict) are answered by the API's one exception handler, papers.api.base.exception_handler.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -57,7 +57,6 @@ from .serializers import (
     RoleUpdateSerializer,
 )
 from .services import (
-    Conflict,
     annotation_create,
     annotation_delete,
     annotation_update,
@@ -105,31 +104,7 @@ def _filter_parameters(serializer_class) -> list[OpenApiParameter]:
     ]
 
 
-class ServiceErrors:
-    """How the services' errors reach a client: a ValidationError as 400 with the field
-    messages (`{"quote": ["…"]}`) or `{"detail": "…"}`; a Conflict as 412 when the request had
-    If-Match (409 otherwise: the item was deleted meanwhile), with the current version."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, Conflict):
-            code = status.HTTP_412_PRECONDITION_FAILED
-            if not self.request.headers.get("If-Match"):
-                code = status.HTTP_409_CONFLICT
-            headers = {}
-            if exc.current_version is not None:
-                headers["ETag"] = etag(exc.current_version)
-            body = {"detail": exc.message, "version": exc.current_version}
-            return Response(body, status=code, headers=headers)
-        if isinstance(exc, DjangoValidationError):
-            if hasattr(exc, "error_dict"):
-                return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
-            detail = " ".join(" ".join(exc.messages).split())
-            return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
-
-
 class _VersionedViewSet(
-    ServiceErrors,
     APIv1Settings,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -423,7 +398,6 @@ class CommentViewSet(_VersionedViewSet):
     create=extend_schema(request=LinkCreateSerializer, responses={201: LinkSerializer}),
 )
 class LinkViewSet(
-    ServiceErrors,
     APIv1Settings,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -479,7 +453,6 @@ class LinkViewSet(
     partial_update=extend_schema(request=RoleUpdateSerializer, responses={200: RoleSerializer}),
 )
 class RoleViewSet(
-    ServiceErrors,
     APIv1Settings,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -527,7 +500,7 @@ class RoleViewSet(
 @extend_schema_view(
     create=extend_schema(request=PreviewSerializer, responses={200: PreviewResultSerializer})
 )
-class PreviewViewSet(ServiceErrors, APIv1Settings, viewsets.GenericViewSet):
+class PreviewViewSet(APIv1Settings, viewsets.GenericViewSet):
     """Markdown to the sanitised HTML a note or comment would show (the editor's preview)."""
 
     permission_classes = [IsAuthenticated]

@@ -7,7 +7,7 @@ Seeing, for every kind of item:
 - only on papers the user may see (`Paper.objects.visible_to`);
 - status "visible": everyone who sees the paper (a private annotation: its author only);
 - status "pending" or "hidden": the author (marked), and the group's owners and moderators
-  (`_moderator_groups`: the hook the moderation issue builds on);
+  (`ReadingGroup.objects.moderated_by(user)`, the one answer to "who moderates where");
 - status "deleted": annotations and links never (the `since` feed excepted: it carries deleted
   annotations as tombstones so clients drop them); comments stay as tombstones, body blanked,
   so a thread keeps its shape.
@@ -19,7 +19,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from papers.models import Membership, Paper, Paragraph, ReadingGroup
+from papers.models import Paper, Paragraph, ReadingGroup
 
 
 def _signed_in(user) -> bool:
@@ -35,21 +35,10 @@ class Status(models.TextChoices):
     DELETED = "deleted", "Deleted by its author"
 
 
-def _moderator_groups(user) -> models.QuerySet:
-    """Ids of the groups where the user is an active owner or moderator: there they also see
-    hidden and pending items (of the whole group, private annotations excepted). The moderation
-    issue builds its queue on the same question."""
-    return (
-        Membership.objects.active()
-        .filter(user=user, role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR])
-        .values("group_id")
-    )
-
-
 def _moderated_papers(user) -> models.QuerySet:
     # A subquery, not a join to the paper: the planner keeps walking the annotations' own
     # (paper, created) index for a page.
-    return Paper.objects.filter(group_id__in=_moderator_groups(user)).values("id")
+    return Paper.objects.filter(group__in=ReadingGroup.objects.moderated_by(user)).values("id")
 
 
 def _visible_papers(user) -> models.QuerySet:
@@ -218,7 +207,8 @@ class CommentQuerySet(models.QuerySet):
         everyone = Q(status__in=[Status.VISIBLE, Status.DELETED])
         if _signed_in(user):
             held = Q(status__in=[Status.PENDING, Status.HIDDEN])
-            everyone |= held & (Q(author=user) | Q(paper__group_id__in=_moderator_groups(user)))
+            moderated = ReadingGroup.objects.moderated_by(user)
+            everyone |= held & (Q(author=user) | Q(paper__group__in=moderated))
         on_visible_annotation = Q(annotation__isnull=True) | _annotation_q(user, "annotation__")
         return self.filter(everyone, on_visible_annotation, paper_id__in=_visible_papers(user))
 
@@ -334,7 +324,7 @@ class FlagQuerySet(models.QuerySet):
         """Flags in the groups where the user is an active owner or moderator."""
         if not _signed_in(user):
             return self.none()
-        return self.filter(group_id__in=_moderator_groups(user))
+        return self.filter(group__in=ReadingGroup.objects.moderated_by(user))
 
 
 class Flag(models.Model):

@@ -9,8 +9,8 @@ methods of annotations.models; the functions here answer "may this user change t
 - edit or delete an annotation, a comment or a link: its author, while an active member;
 - a group's roles: whoever may see the group reads them; its owners add, rename, recolour,
   re-key, describe and retire them.
-Moderation (hide, unhide, approve, reject) arrives with its own issue and asks
-`papers.permissions.is_moderator_or_owner`.
+Moderation (flags; hide, unhide, approve and reject by the group's owners and moderators) lives
+in annotations.moderation, which asks `papers.permissions.is_moderator_or_owner`.
 """
 
 from rest_framework.permissions import BasePermission

@@ -21,6 +21,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from papers.errors import Conflict
 from papers.models import Paragraph, ReadingGroup
 
 from . import permissions
@@ -76,16 +77,6 @@ MAX_NOTE = 20_000  # characters of a note or a comment's body
 NOT_A_MEMBER = "Only active members of this paper's group may annotate, comment or link."
 NOT_THE_AUTHOR = "Only its author may change or delete this."
 NOT_AN_OWNER = "Only the group's owners may change its roles."
-
-
-class Conflict(Exception):
-    """The item changed (or was deleted) since the version the client started from: HTTP 412
-    with If-Match, 409 without. `current_version` is the version now stored (None: deleted)."""
-
-    def __init__(self, message: str, *, current_version: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.current_version = current_version
 
 
 # Roles

@@ -149,6 +149,39 @@ def _highlight(pk: int, start: int, end: int, status: str, role: Role, mine: boo
     return Highlight(start, end, classes, (("annotation", str(pk)),))
 
 
+def _comments_read(paper: Paper, user) -> tuple[dict[int, int], list]:
+    """The comments the reader may see (tombstones left out), in one query of three numbers
+    each: their count by paragraph, and the script's "commentIndex"."""
+    comment_counts: dict[int, int] = defaultdict(int)
+    comment_index: list = []
+    comment_rows = (
+        Comment.objects.visible_to(user)
+        .filter(paper=paper)
+        .exclude(status=Status.DELETED)
+        .order_by("id")
+        .values_list("id", "paragraph_id", "annotation_id")
+    )
+    for pk, paragraph, annotation in comment_rows.iterator(chunk_size=2000):
+        comment_counts[paragraph] += 1
+        comment_index += (pk, paragraph, annotation)
+    return comment_counts, comment_index
+
+
+def _asides(
+    chips: dict[int, dict[int, Chip]], comment_counts: dict[int, int], tagged: set[int]
+) -> dict[int, Aside]:
+    """What goes beside each annotated or discussed paragraph: its chips in the roles' order."""
+    asides = {}
+    for paragraph in set(chips) | set(comment_counts):
+        ordered = sorted(
+            chips.get(paragraph, {}).values(), key=lambda c: (c.role.position, c.role.id)
+        )
+        asides[paragraph] = Aside(
+            _chips_html(ordered, comment_counts.get(paragraph, 0)), paragraph in tagged
+        )
+    return asides
+
+
 def load_workspace(paper: Paper, user) -> Workspace:
     """The annotation layer of `paper` as `user` may see it (Annotation.objects.visible_to)."""
     read_at: datetime = timezone.now()  # before reading: nothing written meanwhile is missed
@@ -199,28 +232,8 @@ def load_workspace(paper: Paper, user) -> Workspace:
         index += (pk, paragraph, role_index[role_id], who, start, end)
         if status != visible or visibility != group:
             unusual[pk] = (status, visibility)
-    # One query: the comments the reader may see (tombstones left out), three numbers each,
-    # counted by paragraph here.
-    comment_counts: dict[int, int] = defaultdict(int)
-    comment_index: list = []
-    comment_rows = (
-        Comment.objects.visible_to(user)
-        .filter(paper=paper)
-        .exclude(status=Status.DELETED)
-        .order_by("id")
-        .values_list("id", "paragraph_id", "annotation_id")
-    )
-    for pk, paragraph, annotation in comment_rows.iterator(chunk_size=2000):
-        comment_counts[paragraph] += 1
-        comment_index += (pk, paragraph, annotation)
-    asides = {}
-    for paragraph in set(chips) | set(comment_counts):
-        ordered = sorted(
-            chips.get(paragraph, {}).values(), key=lambda c: (c.role.position, c.role.id)
-        )
-        asides[paragraph] = Aside(
-            _chips_html(ordered, comment_counts.get(paragraph, 0)), paragraph in tagged
-        )
+    comment_counts, comment_index = _comments_read(paper, user)
+    asides = _asides(chips, comment_counts, tagged)
     api_root = reverse("annotation-list").removesuffix("annotations/")
     return Workspace(
         highlights=dict(highlights),

@@ -66,127 +66,17 @@ def build_paper(
     comments (a third of them replies) and `links` links, by `readers` members it adds to the
     group. Rows go in with bulk_create, as the services would have left them (quotes resolved,
     notes rendered); on PostgreSQL, then ANALYZE. Returns the paper."""
-    from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from annotations.markdown import render_markdown
-    from annotations.models import Annotation, Comment, Link
-    from annotations.quotes import resolve_quote
     from annotations.services import roles_for_group
-    from papers.anchors import paragraph_anchors
-    from papers.models import Membership, Paper, Paragraph, Section
 
-    User = get_user_model()
-    tag = uuid.uuid4().hex[:6]
     with transaction.atomic():
-        users = User.objects.bulk_create(
-            [
-                User(username=f"reader-{tag}-{i}", email=f"r{i}-{tag}@example.org")
-                for i in range(readers)
-            ]
-        )
-        Membership.objects.bulk_create(
-            [Membership(group=group, user=user, role=Membership.Role.MEMBER) for user in users]
-        )
+        users = _readers_add(group, readers)
         roles = list(roles_for_group(group).active())
-        paper = Paper.objects.create(
-            group=group,
-            title=f"A heavily annotated paper ({paragraphs} paragraphs, {annotations} annotations)",
-            authors=["Ada Reader"],
-            source_format="markdown",
-        )
-        sections = Section.objects.bulk_create(
-            [
-                Section(paper=paper, position=s + 1, title=f"Part {s + 1}", anchor=f"s-{s + 1}")
-                for s in range((paragraphs + 49) // 50)
-            ]
-        )
-        texts = [" ".join(_sentence(i * 5 + k, 12) for k in range(5)) for i in range(paragraphs)]
-        rows = Paragraph.objects.bulk_create(
-            [
-                Paragraph(
-                    paper=paper,
-                    section=sections[i // 50],
-                    position=i + 1,
-                    anchor=anchor,
-                    text=text,
-                )
-                for i, (text, anchor) in enumerate(
-                    zip(texts, paragraph_anchors(texts), strict=True)
-                )
-            ],
-            batch_size=500,
-        )
-        notes = [
-            "",
-            "See **the report** itself, not the newspaper.",
-            "",
-            "A *strong* claim; [source](https://example.org/report).",
-        ]
-        rendered = [render_markdown(note) for note in notes]
-        items = []
-        for n in range(annotations):
-            paragraph = rows[n % paragraphs]
-            quote = None
-            if n % 10:
-                start = (n * 13) % (len(paragraph.text) - 40)
-                quote = resolve_quote(paragraph.text, start=start, end=start + 10 + n % 30)
-            items.append(
-                Annotation(
-                    paper=paper,
-                    paragraph=paragraph,
-                    role=roles[n % len(roles)],
-                    author=users[n % readers],
-                    note=notes[n % 4],
-                    note_html=rendered[n % 4],
-                    visibility="private" if n % 20 == 19 else "group",
-                    **(quote.as_dict() if quote else {}),
-                )
-            )
-        made = Annotation.objects.bulk_create(items, batch_size=1000)
-        shared = [a for a in made if a.visibility == "group"]
-        tops = Comment.objects.bulk_create(
-            [
-                Comment(
-                    paper=paper,
-                    paragraph=shared[i * 7 % len(shared)].paragraph,
-                    annotation=shared[i * 7 % len(shared)] if i % 2 else None,
-                    body="Is this *really* what the source says?",
-                    body_html=render_markdown("Is this *really* what the source says?"),
-                    author=users[(i + 1) % readers],
-                )
-                for i in range(comments - comments // 3)
-            ],
-            batch_size=1000,
-        )
-        Comment.objects.bulk_create(
-            [
-                Comment(
-                    paper=paper,
-                    paragraph=parent.paragraph,
-                    annotation=parent.annotation,
-                    parent=parent,
-                    body="Yes: page 4.",
-                    body_html="<p>Yes: page 4.</p>",
-                    author=users[(i + 2) % readers],
-                )
-                for i, parent in enumerate(tops[: comments // 3])
-            ],
-            batch_size=1000,
-        )
-        Link.objects.bulk_create(
-            [
-                Link(
-                    paper=paper,
-                    source=shared[2 * i + 1],
-                    target=shared[2 * i],
-                    relation=("supports", "attacks", "cites")[i % 3],
-                    author=shared[2 * i + 1].author,
-                )
-                for i in range(min(links, len(shared) // 2))
-            ],
-            batch_size=1000,
-        )
+        paper, rows = _paper_add(group, paragraphs, annotations)
+        shared = _annotations_add(paper, rows, roles, users, annotations)
+        _comments_add(paper, shared, users, comments)
+        _links_add(paper, shared, links)
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner, as autovacuum gathers within a minute of such a
         # load: without them PostgreSQL joins every annotation of the paper before sorting
@@ -196,6 +86,150 @@ def build_paper(
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return paper
+
+
+def _readers_add(group, readers: int) -> list:
+    """`readers` new accounts, members of the group."""
+    from django.contrib.auth import get_user_model
+
+    from papers.models import Membership
+
+    User = get_user_model()
+    tag = uuid.uuid4().hex[:6]
+    users = User.objects.bulk_create(
+        [
+            User(username=f"reader-{tag}-{i}", email=f"r{i}-{tag}@example.org")
+            for i in range(readers)
+        ]
+    )
+    Membership.objects.bulk_create(
+        [Membership(group=group, user=user, role=Membership.Role.MEMBER) for user in users]
+    )
+    return users
+
+
+def _paper_add(group, paragraphs: int, annotations: int) -> tuple:
+    """The paper with one section per 50 body paragraphs; returns it and its paragraphs."""
+    from papers.anchors import paragraph_anchors
+    from papers.models import Paper, Paragraph, Section
+
+    paper = Paper.objects.create(
+        group=group,
+        title=f"A heavily annotated paper ({paragraphs} paragraphs, {annotations} annotations)",
+        authors=["Ada Reader"],
+        source_format="markdown",
+    )
+    sections = Section.objects.bulk_create(
+        [
+            Section(paper=paper, position=s + 1, title=f"Part {s + 1}", anchor=f"s-{s + 1}")
+            for s in range((paragraphs + 49) // 50)
+        ]
+    )
+    texts = [" ".join(_sentence(i * 5 + k, 12) for k in range(5)) for i in range(paragraphs)]
+    rows = Paragraph.objects.bulk_create(
+        [
+            Paragraph(
+                paper=paper, section=sections[i // 50], position=i + 1, anchor=anchor, text=text
+            )
+            for i, (text, anchor) in enumerate(zip(texts, paragraph_anchors(texts), strict=True))
+        ],
+        batch_size=500,
+    )
+    return paper, rows
+
+
+NOTES = [
+    "",
+    "See **the report** itself, not the newspaper.",
+    "",
+    "A *strong* claim; [source](https://example.org/report).",
+]
+
+
+def _annotations_add(paper, rows: list, roles: list, users: list, annotations: int) -> list:
+    """The annotations, spread over the paragraphs, roles and readers; returns the shared ones
+    (visibility group), which comments and links go on."""
+    from annotations.markdown import render_markdown
+    from annotations.models import Annotation
+    from annotations.quotes import resolve_quote
+
+    rendered = [render_markdown(note) for note in NOTES]
+    items = []
+    for n in range(annotations):
+        paragraph = rows[n % len(rows)]
+        quote = None
+        if n % 10:
+            start = (n * 13) % (len(paragraph.text) - 40)
+            quote = resolve_quote(paragraph.text, start=start, end=start + 10 + n % 30)
+        items.append(
+            Annotation(
+                paper=paper,
+                paragraph=paragraph,
+                role=roles[n % len(roles)],
+                author=users[n % len(users)],
+                note=NOTES[n % 4],
+                note_html=rendered[n % 4],
+                visibility="private" if n % 20 == 19 else "group",
+                **(quote.as_dict() if quote else {}),
+            )
+        )
+    made = Annotation.objects.bulk_create(items, batch_size=1000)
+    return [a for a in made if a.visibility == "group"]
+
+
+def _comments_add(paper, shared: list, users: list, comments: int) -> None:
+    """Two thirds of `comments` on paragraphs and annotations, a third replies to them."""
+    from annotations.markdown import render_markdown
+    from annotations.models import Comment
+
+    readers = len(users)
+    tops = Comment.objects.bulk_create(
+        [
+            Comment(
+                paper=paper,
+                paragraph=shared[i * 7 % len(shared)].paragraph,
+                annotation=shared[i * 7 % len(shared)] if i % 2 else None,
+                body="Is this *really* what the source says?",
+                body_html=render_markdown("Is this *really* what the source says?"),
+                author=users[(i + 1) % readers],
+            )
+            for i in range(comments - comments // 3)
+        ],
+        batch_size=1000,
+    )
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                paper=paper,
+                paragraph=parent.paragraph,
+                annotation=parent.annotation,
+                parent=parent,
+                body="Yes: page 4.",
+                body_html="<p>Yes: page 4.</p>",
+                author=users[(i + 2) % readers],
+            )
+            for i, parent in enumerate(tops[: comments // 3])
+        ],
+        batch_size=1000,
+    )
+
+
+def _links_add(paper, shared: list, links: int) -> None:
+    from annotations.models import Link
+
+    Link.objects.bulk_create(
+        [
+            Link(
+                paper=paper,
+                source=shared[2 * i + 1],
+                target=shared[2 * i],
+                relation=("supports", "attacks", "cites")[i % 3],
+                author=shared[2 * i + 1].author,
+            )
+            for i in range(min(links, len(shared) // 2))
+        ],
+        batch_size=1000,
+    )
 
 
 def _timed(call, runs: int) -> dict:

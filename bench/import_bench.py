@@ -91,7 +91,7 @@ def measure_save(size: str, repeat: int) -> dict:
 
     from papers.importing import parse_document
     from papers.models import ReadingGroup
-    from papers.services import paper_save
+    from papers.saving import paper_save
 
     call_command("migrate", verbosity=0)
     group = ReadingGroup.objects.create(name="Bench", slug=f"bench-{uuid.uuid4().hex[:8]}")

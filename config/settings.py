@@ -5,7 +5,6 @@ development values (DJANGO_DEBUG=1). See docs/configuration.md for the full list
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -39,8 +38,10 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DEBUG = envbool("DJANGO_DEBUG")
-# The test suite runs with DEBUG off, as production does, and needs a key that is never real.
-TESTING = "pytest" in sys.modules
+# Set for the test suite only, by pytest itself (pyproject.toml's `env`, through pytest-env,
+# before pytest-django loads these settings). The suite runs with DEBUG off, as production does,
+# and gets a key that is never real, immediate tasks and a test database file of its own.
+TESTING = envbool("MARGINALIA_TESTING")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
@@ -116,8 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A file, not SQLite's shared in-memory database: the live server's threads then get
         # connections of their own and wait on the busy timeout, where an in-memory database
         # shared between the test thread and the server's answers "table is locked". Kept
-        # between runs (`--reuse-db`); MARGINALIA_TEST_DB names another file, so that two runs
-        # at once need not share one.
+        # between runs (`--reuse-db`). Each pytest-xdist worker gets a file of its own:
+        # pytest-django appends the worker's id (`.test-db.sqlite3_gw0`, `_gw1`, …), as it
+        # makes `test_<name>_gw0` on PostgreSQL. MARGINALIA_TEST_DB names another file (the
+        # workers' ids are appended to it too), so that two runs at once need not share one.
         DATABASES["default"]["TEST"] = {
             "NAME": os.environ.get("MARGINALIA_TEST_DB") or str(BASE_DIR / ".test-db.sqlite3")
         }
@@ -271,6 +274,15 @@ if MARGINALIA_TASKS_BACKEND not in TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[MARGINALIA_TASKS_BACKEND]}}
 
+# What a ban and an unban do beyond the membership: papers.groups.member_ban/member_unban call
+# these by dotted path inside their transaction (papers never imports annotations; config wires
+# the two together). The annotations app hides a banned member's posts when the group chose so
+# and shows them again on unban. Empty (or a missing key): nothing is called.
+MARGINALIA_BAN_CONSEQUENCES = {
+    "ban": "annotations.moderation.bans.hide_banned_posts",
+    "unban": "annotations.moderation.bans.show_unbanned_posts",
+}
+
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -313,7 +325,7 @@ SPECTACULAR_SETTINGS = {
         "GroupVisibilityEnum": "papers.models.ReadingGroup.Visibility",
         "AnnotationVisibilityEnum": "annotations.models.Annotation.Visibility",
         "AnnotationStatusEnum": "annotations.models.Status",
-        "ItemTypeEnum": "annotations.moderation_serializers.ITEM_TYPES",
+        "ItemTypeEnum": "annotations.moderation.serializers.ITEM_TYPES",
         "AuditTargetTypeEnum": "papers.models.AuditEntry.TargetType",
     },
 }

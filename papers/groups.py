@@ -11,19 +11,33 @@ Invariants kept here:
 - a banned member keeps their Membership row (status banned), so no invite lets them back in;
 - a personal group ("My papers") is private, has no other members and no invite links, and is
   not deleted.
+
+Bans: `member_ban` and `member_unban` are the one ban and the one unban, whatever asks for them
+(the members page and API, the moderation queue and actions). Banning someone already banned, or
+unbanning someone who is not, is refused with a ValidationError ("amina is already banned."),
+never passed over. What a ban does beyond the membership (the annotations app hides a banned
+member's posts when the group chose so) is called explicitly, inside the ban's transaction, by
+dotted path from the setting `MARGINALIA_BAN_CONSEQUENCES` (`{"ban": …, "unban": …}`), which
+config/settings.py wires: papers never imports the apps built on it (docs/architecture.md), and
+an empty setting calls nothing, so papers works alone. What a consequence returns (a dict) is
+merged into the audit entry's `detail`: the ban's entry lists the posts it hid, and the unban's
+consequence reads them back from the ban's entry.
 """
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
-from . import permissions, signals
+from . import permissions
 from .models import AuditEntry, Invite, Membership, Paper, ReadingGroup
 
 __all__ = [
@@ -49,6 +63,8 @@ _SLUG_BASE_MAX = 60
 RESERVED_SLUGS = frozenset({"new"})
 # With pre-moderation of new members: how many of their first posts may wait, at least and most.
 PREMODERATION_ITEMS = (1, 50)
+# The longest reason a ban or unban keeps in the audit log.
+MAX_REASON = 2_000
 
 LAST_OWNER_LEAVES = "Hand the group to another owner before you leave."
 LAST_OWNER_CHANGES = "A group needs an active owner: make someone else an owner first."
@@ -321,46 +337,64 @@ def _audit_member(*, actor, membership: Membership, action: str, reason: str, de
     )
 
 
-def _signal_detail(responses) -> dict:
-    detail: dict = {}
-    for _receiver, response in responses:
-        if isinstance(response, dict):
-            detail.update(response)
-    return detail
+def _clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": f"A reason is at most {MAX_REASON:,} characters long."})
+    return reason
+
+
+@cache
+def _import(path: str) -> Callable[..., dict | None]:
+    return import_string(path)
+
+
+def _consequence(action: str, **kwargs) -> dict:
+    """Call what `MARGINALIA_BAN_CONSEQUENCES[action]` names (module docstring), if anything;
+    answer the dict it returns for the audit entry's `detail`."""
+    path = (getattr(settings, "MARGINALIA_BAN_CONSEQUENCES", None) or {}).get(action)
+    if not path:
+        return {}
+    return _import(path)(**kwargs) or {}
 
 
 def member_ban(*, actor, membership: Membership, reason: str = "") -> Membership:
     """Ban: the row stays (status banned), so the person sees nothing private and cannot rejoin.
-    Their posts stay, or are hidden when the group chose so (the annotations app does that on
-    `signals.member_banned`). Recorded in the audit log (the entry is left on
-    `membership.audit_entry`). Banning someone already banned changes nothing."""
+    Their posts stay, or are hidden when the group chose so (the ban's consequence, module
+    docstring). Recorded in the audit log (the entry is left on `membership.audit_entry`).
+    Someone already banned is refused."""
     _check_change(actor, membership, "ban")
-    if not membership.is_active:
-        return membership
+    reason = _clean_reason(reason)
     with transaction.atomic():
         _lock(membership.group)
+        membership.refresh_from_db(fields=["role", "status"])
+        if not membership.is_active:
+            raise ValidationError(f"{_name(membership)} is already banned.")
         _keep_an_owner(membership)
         membership.status = Membership.Status.BANNED
         membership.save(update_fields=["status"])
-        responses = signals.member_banned.send(Membership, membership=membership, actor=actor)
+        detail = _consequence("ban", membership=membership, actor=actor)
         membership.audit_entry = _audit_member(
             actor=actor,
             membership=membership,
             action=AuditEntry.Action.BAN,
             reason=reason,
-            detail=_signal_detail(responses),
+            detail=detail,
         )
     return membership
 
 
 def member_unban(*, actor, membership: Membership, reason: str = "") -> Membership:
     """Lift a ban: the person is an active plain member again, whatever their role was; posts
-    the ban hid are shown again. Recorded in the audit log."""
+    the ban hid are shown again (the unban's consequence). Recorded in the audit log (the entry
+    is left on `membership.audit_entry`). Someone who is not banned is refused."""
     _check_change(actor, membership, "unban")
-    if membership.is_active:
-        return membership
+    reason = _clean_reason(reason)
     with transaction.atomic():
         _lock(membership.group)
+        membership.refresh_from_db(fields=["role", "status"])
+        if membership.is_active:
+            raise ValidationError(f"{_name(membership)} is not banned.")
         membership.status = Membership.Status.ACTIVE
         membership.role = Membership.Role.MEMBER
         membership.save(update_fields=["status", "role"])
@@ -374,15 +408,13 @@ def member_unban(*, actor, membership: Membership, reason: str = "") -> Membersh
             .order_by("-created", "-id")
             .first()
         )
-        responses = signals.member_unbanned.send(
-            Membership, membership=membership, actor=actor, ban=ban
-        )
+        detail = _consequence("unban", membership=membership, actor=actor, ban=ban)
         membership.audit_entry = _audit_member(
             actor=actor,
             membership=membership,
             action=AuditEntry.Action.UNBAN,
             reason=reason,
-            detail=_signal_detail(responses),
+            detail=detail,
         )
     return membership
 

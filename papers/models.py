@@ -25,6 +25,16 @@ class ReadingGroupQuerySet(models.QuerySet):
             return self.none()
         return self.filter(id__in=Membership.objects.active().filter(user=user).values("group_id"))
 
+    def moderated_by(self, user) -> "ReadingGroupQuerySet":
+        """Groups the user moderates: an active membership with a moderating role
+        (`Membership.MODERATING_ROLES`). There they see held posts, work the queue, read the
+        audit log."""
+        if not _signed_in(user):
+            return self.none()
+        return self.filter(
+            id__in=Membership.objects.moderating().filter(user=user).values("group_id")
+        )
+
     def visible_to(self, user) -> "ReadingGroupQuerySet":
         """Public groups, and private ones where the user is an active member.
 
@@ -82,6 +92,10 @@ class MembershipQuerySet(models.QuerySet):
     def active(self) -> "MembershipQuerySet":
         return self.filter(status=Membership.Status.ACTIVE)
 
+    def moderating(self) -> "MembershipQuerySet":
+        """Active memberships with a moderating role (`Membership.can_moderate`, in SQL)."""
+        return self.active().filter(role__in=Membership.MODERATING_ROLES)
+
     def by_role(self) -> "MembershipQuerySet":
         """Owners first, then moderators, then members; by username within a role; each with
         its user (no query per member)."""
@@ -99,10 +113,21 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
+    """A user in a group, with a role and a status (a ban keeps the row).
+
+    What a role allows is said here, once: owners and moderators moderate
+    (`MODERATING_ROLES`, read by `can_moderate` and by the QuerySets `moderating()` and
+    `ReadingGroup.objects.moderated_by(user)`); who may remove, ban or unban whom is
+    `can_change` (asked through `papers.permissions.can_change_member`).
+    """
+
     class Role(models.TextChoices):
         OWNER = "owner", "Owner"
         MODERATOR = "moderator", "Moderator"
         MEMBER = "member", "Member"
+
+    # The roles that moderate: hide, unhide, approve, reject, ban; see held posts and the queue.
+    MODERATING_ROLES = (Role.OWNER, Role.MODERATOR)
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -134,7 +159,16 @@ class Membership(models.Model):
 
     @property
     def can_moderate(self) -> bool:
-        return self.is_active and self.role in (self.Role.OWNER, self.Role.MODERATOR)
+        return self.is_active and self.role in self.MODERATING_ROLES
+
+    def can_change(self, other: "Membership") -> bool:
+        """May this member remove, ban or unban `other` (a membership of the same group, banned
+        or not)? Owners anyone but themselves; moderators plain members; nobody else."""
+        if not self.can_moderate or other.group_id != self.group_id:
+            return False
+        if other.user_id == self.user_id:
+            return False
+        return self.role == self.Role.OWNER or other.role == self.Role.MEMBER
 
 
 class InviteQuerySet(models.QuerySet):

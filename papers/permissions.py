@@ -14,11 +14,17 @@ Groups, members and invites (papers/README.md has the whole table):
 - change a group's settings or delete it: its owners;
 - see the member list: active members; owners and moderators also see the banned;
 - change a role: owners, anyone's (to owner, moderator or member);
-- remove, ban or unban: owners anyone but themselves; moderators plain members only;
+- remove, ban or unban: owners anyone but themselves; moderators plain members only
+  (`Membership.can_change`, asked through `can_change_member`);
 - invite links: owners (member or moderator links) and moderators (member links only; they
   see and revoke only those);
 - leave: any active member (the services keep at least one active owner).
 Banned members count as outsiders everywhere.
+
+What a role allows is said once, on the model: `Membership.MODERATING_ROLES` (owners and
+moderators moderate: `Membership.can_moderate`, `ReadingGroup.objects.moderated_by(user)`) and
+`Membership.can_change` (who may remove, ban or unban whom); the functions here ask them for a
+user and a group.
 
 Pages, the API and the services ask the functions here; the DRF permission classes at the bottom
 only wrap them. A user's membership of a group is looked up once per group object
@@ -77,7 +83,9 @@ def is_owner(user, group: ReadingGroup) -> bool:
 
 
 def is_moderator_or_owner(user, group: ReadingGroup) -> bool:
-    return _role(user, group) in (Membership.Role.OWNER, Membership.Role.MODERATOR)
+    """May the user moderate in the group (`Membership.can_moderate`)?"""
+    membership = membership_for(user, group)
+    return membership is not None and membership.can_moderate
 
 
 def can_view_group(user, group: ReadingGroup) -> bool:
@@ -120,13 +128,11 @@ def can_change_role(user, target: Membership) -> bool:
 
 
 def can_change_member(user, target: Membership) -> bool:
-    """Remove, ban or unban `target`: owners anyone but themselves; moderators plain members."""
-    role = _role(user, target.group)
-    if role is None or target.user_id == user.pk:
-        return False
-    if role == Membership.Role.OWNER:
-        return True
-    return role == Membership.Role.MODERATOR and target.role == Membership.Role.MEMBER
+    """Remove, ban or unban `target`: owners anyone but themselves; moderators plain members
+    (`Membership.can_change`). The services, the members page and API, and the moderation queue
+    (per item, as `can_ban`) all ask this rule."""
+    actor = membership_for(user, target.group)
+    return actor is not None and actor.can_change(target)
 
 
 def can_leave_group(user, group: ReadingGroup) -> bool:

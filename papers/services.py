@@ -1,10 +1,11 @@
-"""Writes that touch several rows. Each owns its transaction and raises ValidationError with a
-message a person can act on.
+"""Writes that touch several rows. Each owns its transaction and raises ValidationError (bad
+input) or PermissionDenied (the actor may not; asked of `papers.permissions`) with a message a
+person can act on.
 
 Importing: `paper_import` parses and saves at once; `paper_import_start` (pages and API) does
 that for a small file and queues a large one as a background task (`papers.tasks`), leaving a
-Paper with status "importing" that the task fills or marks failed. The parsing and saving both
-use live in `papers.importer`.
+Paper with status "importing" that the task fills or marks failed. Parsing within the limits is
+`papers.import_run.parse_upload`, saving the parsed paper `papers.saving.paper_save`.
 """
 
 import hashlib
@@ -12,20 +13,17 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .importer import (
-    paper_import_fail,
-    paper_save,
-    parse_upload,
-    provisional_title,
-    store_source,
-)
+from . import permissions
+from .errors import UploadTooLarge
+from .import_run import paper_import_fail, parse_upload
 from .importing import ImportFailed
 from .importing.detect import detect_format
 from .importing.pipeline import Progress
 from .models import Paper, ReadingGroup
+from .saving import paper_save, provisional_title, store_source
 from .tasks import import_paper_task
 
 __all__ = [
@@ -35,7 +33,6 @@ __all__ = [
     "paper_import",
     "paper_import_start",
     "paper_rename",
-    "paper_save",
 ]
 
 logger = logging.getLogger(__name__)
@@ -43,10 +40,6 @@ logger = logging.getLogger(__name__)
 # A PDF this large always goes to the background, whatever MARGINALIA_ASYNC_IMPORT_BYTES says:
 # PDF parsing costs far more per byte than text.
 PDF_ASYNC_BYTES = 2 * 1024 * 1024
-
-
-class UploadTooLarge(ValidationError):
-    """The upload is over MARGINALIA_MAX_UPLOAD_MB (HTTP 413)."""
 
 
 def check_upload_size(size: int) -> None:
@@ -156,7 +149,10 @@ def _enqueue_import(paper_id: int) -> None:
         )
 
 
-def paper_rename(*, paper: Paper, title: str) -> Paper:
+def paper_rename(*, actor, paper: Paper, title: str) -> Paper:
+    """Give the paper a new title (white space collapsed); any active member of its group may."""
+    if not permissions.can_change_paper(actor, paper):
+        raise PermissionDenied("Only members of this group may rename its papers.")
     title = " ".join(title.split())
     if not title:
         raise ValidationError("A paper's title cannot be empty.")
@@ -166,9 +162,15 @@ def paper_rename(*, paper: Paper, title: str) -> Paper:
 
 
 @transaction.atomic
-def paper_delete(*, paper: Paper) -> None:
+def paper_delete(*, actor, paper: Paper) -> None:
     """Delete the paper with its structure (sections, paragraphs, references, citations), and
-    its stored upload once no other paper has the same bytes."""
+    its stored upload once no other paper has the same bytes. The group's owners and moderators
+    may, and the member who added it."""
+    if not permissions.can_delete_paper(actor, paper):
+        raise PermissionDenied(
+            "Only the group's owners and moderators, or the member who added it, may delete "
+            "a paper."
+        )
     source = paper.source_file.name
     paper.delete()
     if source and not Paper.objects.filter(source_file=source).exists():

@@ -1,5 +1,6 @@
-"""Imports: a native export (annotations.exports.native) into another group or instance, and a
-Hypothesis search result onto an existing paper. `import_file` is the entry point; docs/imports.md
+"""Bringing an export back in (annotation imports; uploading a paper is papers.services): a
+native export (annotations.exports.native) into another group or instance, and a Hypothesis
+search result onto an existing paper. `import_file` is the entry point; docs/imports.md
 says what comes back and how."""
 
 from .report import ImportRefused, ImportReport

@@ -7,7 +7,8 @@ Two shapes: a paper export `{"schema", "paper", "roles", "sections", "paragraphs
 The whole file is checked first (`check`): types, required keys, ids unique, every reference
 between ids inside the file (a comment's parent, a link's ends, an annotation's paragraph),
 offsets inside their paragraph's text, quotes matching it. The first problem is refused with its
-path. Only then is anything written (`write`), in the caller's transaction, with bulk inserts.
+path. Only then is anything written (`write`), in the caller's transaction, with bulk inserts:
+the papers' structure by `papers.saving.structure_write`, the writer a parsed upload uses too.
 
 What comes back (docs/imports.md): each paper with its structure (same text, anchors, positions,
 kinds, labels, marks), its references and citations (with candidates), annotations, comments
@@ -21,7 +22,8 @@ group's settings and members (the target group keeps its own).
 from annotations.markdown import render_markdown
 from annotations.models import Annotation, Comment, Link, Revision, Role, Status
 from annotations.premoderation import initial_status
-from papers.models import Citation, Paper, Paragraph, ReadingGroup, Reference, Section
+from papers.models import Paper, ReadingGroup
+from papers.saving import Structure, structure_write
 
 from .native_checks import SCHEMA, CheckedFile, CheckedPaper, check
 from .people import authors_for
@@ -65,127 +67,71 @@ def _write_paper(
 ) -> None:
     paper = Paper.objects.create(group=group, created_by=user, progress=100, **checked.head)
     report.papers.append(paper.pk)
+    structure = structure_write(
+        paper,
+        Structure(
+            sections=checked.sections,
+            paragraphs=checked.paragraphs,
+            references=checked.references,
+            citations=checked.citations,
+        ),
+    )
+    annotations = _annotations_write(
+        paper, checked.annotations, structure.paragraphs, roles, authors, hold
+    )
+    comments = _comments_write(
+        paper, checked.comments, structure.paragraphs, annotations, authors, hold
+    )
+    _links_write(paper, checked.links, annotations, authors)
+    _revisions_write(checked.revisions, {"annotation": annotations, "comment": comments})
+    report.sections += len(structure.sections)
+    report.paragraphs += len(structure.paragraphs)
+    report.references += len(structure.references)
+    report.citations += len(structure.citations)
+    report.annotations += len(annotations)
+    report.comments += len(comments)
+    report.links += len(checked.links)
+    report.revisions += len(checked.revisions)
 
-    sections = dict(
-        zip(
-            [row["id"] for row in checked.sections],
-            insert(
-                Section,
-                [
-                    Section(
-                        paper=paper,
-                        position=row["position"],
-                        level=row["level"],
-                        title=row["title"],
-                        anchor=f"s-{row['position']}",
-                    )
-                    for row in checked.sections
-                ],
-            ),
-            strict=True,
-        )
-    )
-    paragraphs = dict(
-        zip(
-            [row["id"] for row in checked.paragraphs],
-            insert(
-                Paragraph,
-                [
-                    Paragraph(
-                        paper=paper,
-                        section=sections.get(row["section"]),
-                        position=row["position"],
-                        kind=row["kind"],
-                        anchor=row["anchor"],
-                        text=row["text"],
-                        marks=row["marks"],
-                        group_key=row["group_key"],
-                        label=row["label"],
-                    )
-                    for row in checked.paragraphs
-                ],
-            ),
-            strict=True,
-        )
-    )
-    references = dict(
-        zip(
-            [row["id"] for row in checked.references],
-            insert(
-                Reference,
-                [
-                    Reference(
-                        paper=paper,
-                        position=row["position"],
-                        label=row["label"],
-                        text=row["text"],
-                        authors=row["authors"],
-                        year=row["year"],
-                        title=row["title"],
-                        url=row["url"],
-                        doi=row["doi"],
-                    )
-                    for row in checked.references
-                ],
-            ),
-            strict=True,
-        )
-    )
-    citations = insert(
-        Citation,
+
+_NO_QUOTE = {"exact": "", "prefix": "", "suffix": "", "start": None, "end": None}
+
+
+def _annotations_write(
+    paper: Paper,
+    rows: list[dict],
+    paragraphs: dict,
+    roles: dict[str, Role],
+    authors: dict,
+    hold: bool,
+) -> dict:
+    """The annotations with the file's times, by the file's ids; notes rendered again."""
+    made = create_keeping_times(
+        Annotation,
         [
-            Citation(
+            Annotation(
                 paper=paper,
                 paragraph=paragraphs[row["paragraph"]],
-                start=row["start"],
-                end=row["end"],
-                text=row["text"],
-                reference=references.get(row["reference"]),
+                role=roles[row["role"]],
+                note=row["note"].strip(),
+                note_html=render_markdown(row["note"].strip()),
+                author=authors.get(row["author"]),
+                visibility=row["visibility"],
+                status=_held(row["status"], hold, row["visibility"] == Annotation.Visibility.GROUP),
+                version=row["version"],
+                **(row["quote"] or _NO_QUOTE),
             )
-            for row in checked.citations
+            for row in rows
         ],
+        _times(rows),
     )
-    Through = Citation.candidates.through
-    insert(
-        Through,
-        [
-            Through(citation_id=citation.pk, reference_id=references[candidate].pk)
-            for citation, row in zip(citations, checked.citations, strict=True)
-            for candidate in dict.fromkeys(row["candidates"])
-        ],
-    )
+    return _by_id(rows, made)
 
-    annotations = dict(
-        zip(
-            [row["id"] for row in checked.annotations],
-            create_keeping_times(
-                Annotation,
-                [
-                    Annotation(
-                        paper=paper,
-                        paragraph=paragraphs[row["paragraph"]],
-                        role=roles[row["role"]],
-                        note=row["note"].strip(),
-                        note_html=render_markdown(row["note"].strip()),
-                        author=authors.get(row["author"]),
-                        visibility=row["visibility"],
-                        status=_held(
-                            row["status"], hold, row["visibility"] == Annotation.Visibility.GROUP
-                        ),
-                        version=row["version"],
-                        **(
-                            row["quote"]
-                            or {"exact": "", "prefix": "", "suffix": "", "start": None, "end": None}
-                        ),
-                    )
-                    for row in checked.annotations
-                ],
-                _times(checked.annotations),
-            ),
-            strict=True,
-        )
-    )
 
+def _comments_write(
+    paper: Paper, rows: list[dict], paragraphs: dict, annotations: dict, authors: dict, hold: bool
+) -> dict:
+    """The comments with their threads and the file's times, by the file's ids."""
     # In the file's order (the export's), parents put in afterwards with the timestamps: one
     # insert and one update, whatever the depth of the threads.
     made = insert(
@@ -201,19 +147,22 @@ def _write_paper(
                 status=_held(row["status"], hold),
                 version=row["version"],
             )
-            for row in checked.comments
+            for row in rows
         ],
     )
-    comments = dict(zip([row["id"] for row in checked.comments], made, strict=True))
+    comments = _by_id(rows, made)
     restore(
         Comment,
         made,
         [
             {**times, "parent": comments.get(row["parent"])}
-            for row, times in zip(checked.comments, _times(checked.comments), strict=True)
+            for row, times in zip(rows, _times(rows), strict=True)
         ],
     )
+    return comments
 
+
+def _links_write(paper: Paper, rows: list[dict], annotations: dict, authors: dict) -> None:
     create_keeping_times(
         Link,
         [
@@ -224,12 +173,14 @@ def _write_paper(
                 relation=row["relation"],
                 author=authors.get(row["author"]),
             )
-            for row in checked.links
+            for row in rows
         ],
-        [{"created": row["created"]} for row in checked.links],
+        [{"created": row["created"]} for row in rows],
     )
 
-    targets = {"annotation": annotations, "comment": comments}
+
+def _revisions_write(rows: list[dict], targets: dict[str, dict]) -> None:
+    """The items' revisions; `targets` holds the new annotations and comments by kind and id."""
     create_keeping_times(
         Revision,
         [
@@ -238,19 +189,14 @@ def _write_paper(
                 data=row["data"],
                 **{row["target_type"]: targets[row["target_type"]][row["target"]]},
             )
-            for row in checked.revisions
+            for row in rows
         ],
-        [{"created": row["created"]} for row in checked.revisions],
+        [{"created": row["created"]} for row in rows],
     )
 
-    report.sections += len(sections)
-    report.paragraphs += len(paragraphs)
-    report.references += len(references)
-    report.citations += len(citations)
-    report.annotations += len(annotations)
-    report.comments += len(comments)
-    report.links += len(checked.links)
-    report.revisions += len(checked.revisions)
+
+def _by_id(rows: list[dict], made: list) -> dict:
+    return dict(zip([row["id"] for row in rows], made, strict=True))
 
 
 def _times(rows: list[dict]) -> list[dict]:

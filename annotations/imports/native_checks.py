@@ -115,16 +115,30 @@ def _check_head(data: dict, path: str) -> dict:
 
 
 def _check_paper(data: dict, path: str) -> CheckedPaper:
+    """One paper's rows, in the file's order of lists (the first problem found is the one told)."""
     if path and "schema" in data and data["schema"] != SCHEMA:
         c.refuse(c.at(path, "schema"), f"{data['schema']!r} is not {SCHEMA}")
     paper = CheckedPaper(head=_check_head(data, path))
+    paper.sections, section_ids = _check_sections(data, path)
+    paper.paragraphs, paragraph_ids = _check_paragraphs(data, path, section_ids)
+    texts = {row["id"]: row["text"] for row in paper.paragraphs}
+    paper.references, reference_ids = _check_references(data, path)
+    paper.citations = _check_citations(data, path, paragraph_ids, reference_ids, texts)
+    paper.annotations, annotation_ids = _check_annotations(data, path, paragraph_ids, texts)
+    paper.comments, comment_ids = _check_comments(data, path, paragraph_ids, annotation_ids)
+    paper.links = _check_links(data, path, annotation_ids)
+    owners = {"annotation": annotation_ids, "comment": comment_ids}
+    paper.revisions = _check_revisions(data, path, owners)
+    return paper
 
+
+def _check_sections(data: dict, path: str) -> tuple[list[dict], dict]:
     sections, section_ids = _ids(data, "sections", path)
-    positions: set = set()
+    checked, positions = [], set()
     for where, row in sections:
         position = c.integer(row, "position", where)
         _unique(position, positions, c.at(where, "position"), "position")
-        paper.sections.append(
+        checked.append(
             {
                 "id": row["id"],
                 "position": position,
@@ -132,10 +146,12 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
                 "title": c.text(row, "title", where, max_length=1000),
             }
         )
+    return checked, section_ids
 
+
+def _check_paragraphs(data: dict, path: str, section_ids: dict) -> tuple[list[dict], dict]:
     paragraphs, paragraph_ids = _ids(data, "paragraphs", path)
-    positions, anchors = set(), set()
-    texts: dict[int, str] = {}
+    checked, positions, anchors = [], set(), set()
     for where, row in paragraphs:
         position = c.integer(row, "position", where)
         _unique(position, positions, c.at(where, "position"), "position")
@@ -145,8 +161,7 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
         if section is not None and section not in section_ids:
             c.refuse(c.at(where, "section"), f"{section} is not a section of this paper")
         body = c.text(row, "text", where)
-        texts[row["id"]] = body
-        paper.paragraphs.append(
+        checked.append(
             {
                 "id": row["id"],
                 "position": position,
@@ -161,21 +176,26 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
                 "group_key": c.integer(row, "group_key", where, null=True, default=None),
             }
         )
+    return checked, paragraph_ids
 
-    def paragraph_of(row: dict, where: str, key: str = "paragraph", null: bool = False):
-        value = c.integer(
-            row, key, where, null=null, minimum=None, default=None if null else c.MISSING
-        )
-        if value is not None and value not in paragraph_ids:
-            c.refuse(c.at(where, key), f"{value} is not a paragraph of this paper")
-        return value
 
+def _paragraph_of(
+    row: dict, where: str, paragraph_ids: dict, key: str = "paragraph", null: bool = False
+) -> int | None:
+    """The paragraph a row names (its id in the file), which must be one of this paper's."""
+    value = c.integer(row, key, where, null=null, minimum=None, default=None if null else c.MISSING)
+    if value is not None and value not in paragraph_ids:
+        c.refuse(c.at(where, key), f"{value} is not a paragraph of this paper")
+    return value
+
+
+def _check_references(data: dict, path: str) -> tuple[list[dict], dict]:
     references, reference_ids = _ids(data, "references", path)
-    positions = set()
+    checked, positions = [], set()
     for where, row in references:
         position = c.integer(row, "position", where)
         _unique(position, positions, c.at(where, "position"), "position")
-        paper.references.append(
+        checked.append(
             {
                 "id": row["id"],
                 "position": position,
@@ -188,35 +208,50 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
                 "doi": c.text(row, "doi", where, null=True, max_length=255, default=None) or "",
             }
         )
+    return checked, reference_ids
 
-    def reference_of(value, where: str):
-        if value is not None and (isinstance(value, bool) or value not in reference_ids):
-            c.refuse(where, f"{value!r} is not a reference of this paper")
-        return value
 
+def _reference_of(value, where: str, reference_ids: dict):
+    if value is not None and (isinstance(value, bool) or value not in reference_ids):
+        c.refuse(where, f"{value!r} is not a reference of this paper")
+    return value
+
+
+def _check_citations(
+    data: dict, path: str, paragraph_ids: dict, reference_ids: dict, texts: dict[int, str]
+) -> list[dict]:
+    checked = []
     for index, row in enumerate(c.items(data, "citations", path, required=False)):
         where = c.at(c.at(path, "citations"), index)
         row = c.obj(row, where)
-        paragraph = paragraph_of(row, where)
+        paragraph = _paragraph_of(row, where, paragraph_ids)
         start, end = _span(row, where, texts[paragraph], paragraph)
         candidates = c.items(row, "candidates", where, required=False)
-        paper.citations.append(
+        checked.append(
             {
                 "paragraph": paragraph,
                 "start": start,
                 "end": end,
                 "text": c.text(row, "text", where, max_length=500),
-                "reference": reference_of(row.get("reference"), c.at(where, "reference")),
+                "reference": _reference_of(
+                    row.get("reference"), c.at(where, "reference"), reference_ids
+                ),
                 "candidates": [
-                    reference_of(value, c.at(c.at(where, "candidates"), i))
+                    _reference_of(value, c.at(c.at(where, "candidates"), i), reference_ids)
                     for i, value in enumerate(candidates)
                 ],
             }
         )
+    return checked
 
+
+def _check_annotations(
+    data: dict, path: str, paragraph_ids: dict, texts: dict[int, str]
+) -> tuple[list[dict], dict]:
     annotations, annotation_ids = _ids(data, "annotations", path)
+    checked = []
     for where, row in annotations:
-        paragraph = paragraph_of(row, where)
+        paragraph = _paragraph_of(row, where, paragraph_ids)
         anchor = row.get("anchor")
         wanted = paragraph_ids[paragraph]["anchor"]
         if anchor is not None and anchor != wanted:
@@ -224,7 +259,7 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
                 c.at(where, "anchor"),
                 f"{anchor!r} is not the anchor of paragraph {paragraph} ({wanted!r})",
             )
-        paper.annotations.append(
+        checked.append(
             {
                 "id": row["id"],
                 "paragraph": paragraph,
@@ -242,43 +277,54 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
                 **_state(row, where),
             }
         )
+    return checked, annotation_ids
 
+
+def _check_comments(
+    data: dict, path: str, paragraph_ids: dict, annotation_ids: dict
+) -> tuple[list[dict], dict]:
     comments, comment_ids = _ids(data, "comments", path)
     checked: dict[int, dict] = {}
     for where, row in comments:
-        annotation = c.integer(row, "annotation", where, null=True, minimum=None, default=None)
-        if annotation is not None and annotation not in annotation_ids:
-            c.refuse(c.at(where, "annotation"), f"{annotation} is not an annotation of this paper")
-        paragraph = paragraph_of(row, where, null=True)
-        if annotation is not None:
-            on = annotation_ids[annotation]["paragraph"]
-            if paragraph is not None and paragraph != on:
-                c.refuse(
-                    c.at(where, "paragraph"),
-                    f"{paragraph} is not the paragraph of annotation {annotation} ({on})",
-                )
-            paragraph = on
-        if paragraph is None:
-            c.refuse(where, "a comment is on a paragraph or an annotation; both are null")
-        state = _state(row, where)
-        body = c.text(row, "body", where, default="", max_length=MAX_NOTE) or ""
-        if state["status"] == Status.DELETED:
-            body = ""  # a tombstone stays one
-        elif not body.strip():
-            c.refuse(c.at(where, "body"), "a comment needs some text")
-        checked[row["id"]] = {
-            "id": row["id"],
-            "paragraph": paragraph,
-            "annotation": annotation,
-            "parent": c.integer(row, "parent", where, null=True, minimum=None, default=None),
-            "author": username(row, "author", where),
-            "body": body,
-            "path": where,
-            **state,
-        }
-    paper.comments = _threads(checked)
+        checked[row["id"]] = _check_comment(row, where, paragraph_ids, annotation_ids)
+    return _threads(checked), comment_ids
 
-    seen_links: dict[tuple, str] = {}
+
+def _check_comment(row: dict, where: str, paragraph_ids: dict, annotation_ids: dict) -> dict:
+    annotation = c.integer(row, "annotation", where, null=True, minimum=None, default=None)
+    if annotation is not None and annotation not in annotation_ids:
+        c.refuse(c.at(where, "annotation"), f"{annotation} is not an annotation of this paper")
+    paragraph = _paragraph_of(row, where, paragraph_ids, null=True)
+    if annotation is not None:
+        on = annotation_ids[annotation]["paragraph"]
+        if paragraph is not None and paragraph != on:
+            c.refuse(
+                c.at(where, "paragraph"),
+                f"{paragraph} is not the paragraph of annotation {annotation} ({on})",
+            )
+        paragraph = on
+    if paragraph is None:
+        c.refuse(where, "a comment is on a paragraph or an annotation; both are null")
+    state = _state(row, where)
+    body = c.text(row, "body", where, default="", max_length=MAX_NOTE) or ""
+    if state["status"] == Status.DELETED:
+        body = ""  # a tombstone stays one
+    elif not body.strip():
+        c.refuse(c.at(where, "body"), "a comment needs some text")
+    return {
+        "id": row["id"],
+        "paragraph": paragraph,
+        "annotation": annotation,
+        "parent": c.integer(row, "parent", where, null=True, minimum=None, default=None),
+        "author": username(row, "author", where),
+        "body": body,
+        "path": where,
+        **state,
+    }
+
+
+def _check_links(data: dict, path: str, annotation_ids: dict) -> list[dict]:
+    checked, seen_links = [], {}
     for where, row in _ids(data, "links", path)[0]:
         ends = []
         for key in ("source", "target"):
@@ -293,7 +339,7 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
         if key in seen_links:
             c.refuse(where, f"the same link as {seen_links[key]}")
         seen_links[key] = where
-        paper.links.append(
+        checked.append(
             {
                 "source": ends[0],
                 "target": ends[1],
@@ -302,8 +348,12 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
                 "created": c.moment(row, "created", where, default=None),
             }
         )
+    return checked
 
-    owners = {"annotation": annotation_ids, "comment": comment_ids}
+
+def _check_revisions(data: dict, path: str, owners: dict[str, dict]) -> list[dict]:
+    """The items' revisions; `owners` holds the file's annotations and comments by id."""
+    checked = []
     for index, row in enumerate(c.items(data, "revisions", path, required=False)):
         where = c.at(c.at(path, "revisions"), index)
         row = c.obj(row, where)
@@ -314,7 +364,7 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
                 c.at(where, "target"),
                 f"{target} is not a{'n' * (kind[0] == 'a')} {kind} of this paper",
             )
-        paper.revisions.append(
+        checked.append(
             {
                 "target_type": kind,
                 "target": target,
@@ -323,7 +373,7 @@ def _check_paper(data: dict, path: str) -> CheckedPaper:
                 "created": c.moment(row, "created", where, default=None),
             }
         )
-    return paper
+    return checked
 
 
 def _span(row: dict, where: str, body: str, paragraph: int) -> tuple[int, int]:

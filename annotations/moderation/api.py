@@ -2,7 +2,8 @@
 
 Targets are looked up among what the caller may see (`visible_to`): anything else answers 404.
 Who may act is annotations.moderation's and papers.groups' to decide (PermissionDenied: 403);
-their ValidationErrors answer 400 (ServiceErrors). Without credentials every endpoint answers 401.
+their ValidationErrors answer 400 (the API's exception handler, papers.api.base). Without
+credentials every endpoint answers 401.
 Flaggers are named only in the queue, which only moderators get.
 """
 
@@ -16,10 +17,12 @@ from rest_framework.response import Response
 
 from papers import permissions as papers_permissions
 from papers.api.base import APIv1Settings
+from papers.groups import member_ban, member_unban
 from papers.models import AuditEntry, Membership, ReadingGroup
 
-from ..api import CursorPages, ServiceErrors
-from ..models import Annotation, Comment, Revision, _moderator_groups
+from ..api import CursorPages
+from ..models import Annotation, Comment, Revision
+from .bans import author_membership
 from .queue import QueueFilters, counts, queue
 from .serializers import (
     ActionSerializer,
@@ -33,15 +36,14 @@ from .serializers import (
 )
 from .services import (
     NOT_A_MODERATOR,
-    ban_author,
-    ban_member,
     flag_create,
     moderate,
     moderate_many,
 )
 
 QUEUE_LIMIT = 200
-BANS = (AuditEntry.Action.BAN, AuditEntry.Action.UNBAN)
+# The one ban and the one unban (papers.groups), whether named by member or by a post's author.
+BANS = {AuditEntry.Action.BAN: member_ban, AuditEntry.Action.UNBAN: member_unban}
 
 
 def _items(user, target_type: str, ids: list[int]) -> list[Annotation | Comment]:
@@ -79,7 +81,7 @@ def _remember(user, items) -> None:
         "or a deleted one. The author is never told who flagged.",
     )
 )
-class FlagViewSet(ServiceErrors, APIv1Settings, viewsets.GenericViewSet):
+class FlagViewSet(APIv1Settings, viewsets.GenericViewSet):
     """Flags: a member asks the moderators to look at an annotation or a comment."""
 
     permission_classes = [IsAuthenticated]
@@ -111,7 +113,7 @@ class FlagViewSet(ServiceErrors, APIv1Settings, viewsets.GenericViewSet):
         "empty queue. Flags name their flagger here only.",
     )
 )
-class QueueViewSet(ServiceErrors, APIv1Settings, viewsets.GenericViewSet):
+class QueueViewSet(APIv1Settings, viewsets.GenericViewSet):
     """The moderation queue of the groups the caller moderates."""
 
     permission_classes = [IsAuthenticated]
@@ -167,9 +169,7 @@ def _mark_edited(items) -> None:
         "may not see; 403 for what they see but may not moderate.",
     ),
 )
-class ModerationActionViewSet(
-    ServiceErrors, APIv1Settings, mixins.ListModelMixin, viewsets.GenericViewSet
-):
+class ModerationActionViewSet(APIv1Settings, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Moderation actions (POST) and the audit log they write (GET)."""
 
     permission_classes = [IsAuthenticated]
@@ -183,7 +183,7 @@ class ModerationActionViewSet(
         data = filters.validated_data
         # The group's slug in the same query (no query per entry).
         entries = AuditEntry.objects.filter(
-            group_id__in=_moderator_groups(self.request.user)
+            group__in=ReadingGroup.objects.moderated_by(self.request.user)
         ).select_related("group")
         lookups = {
             "group": "group__slug",
@@ -202,13 +202,16 @@ class ModerationActionViewSet(
         actor, action, reason = request.user, data["action"], data["reason"]
         if data["target_type"] == AuditEntry.TargetType.MEMBER:
             membership = self._membership(data)
-            entries = [ban_member(actor=actor, membership=membership, action=action, reason=reason)]
+            BANS[action](actor=actor, membership=membership, reason=reason)
+            entries = [membership.audit_entry]
         else:
             ids = data["target"] if isinstance(data["target"], list) else [data["target"]]
             items = _items(actor, data["target_type"], ids)
             _remember(actor, items)
             if action in BANS:
-                entries = [ban_author(actor=actor, target=items[0], action=action, reason=reason)]
+                membership = author_membership(actor=actor, target=items[0])
+                BANS[action](actor=actor, membership=membership, reason=reason)
+                entries = [membership.audit_entry]
             elif len(items) == 1 and not isinstance(data["target"], list):
                 entries = [moderate(actor=actor, target=items[0], action=action, reason=reason)]
             else:

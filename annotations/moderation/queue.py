@@ -1,19 +1,22 @@
 """The moderation queue: what waits for a moderator in the groups a user moderates.
 
 An item is in the queue while it has open flags, or while it is pending (pre-moderation). The
-page, the API and the navigation badge all read it here. Reading a page of the queue takes a fixed
-number of queries however many items and flags there are: one per kind of item, one per kind for
-their open flags, and the counts.
+page, the API and the navigation badge all read it here. Each item says whether the reader may
+ban its author (`can_ban`: `Membership.can_change`, the rule `papers.permissions.can_change_member`
+asks, applied to the reader's and the author's memberships of the item's group, read with the
+item), so the page and the API offer a ban only where the ban service would take it. Reading a
+page of the queue takes a fixed number of queries however many items and flags there are: one
+per kind of item, one per kind for their open flags, and the counts.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from papers.models import Paper, ReadingGroup
+from papers.models import Membership, Paper, ReadingGroup
 
-from ..models import Annotation, Comment, Flag, Status, _moderator_groups
+from ..models import Annotation, Comment, Flag, Status
 
 __all__ = ["QueueFilters", "QueueItem", "counts", "moderated_groups", "open_count", "queue"]
 
@@ -37,6 +40,8 @@ class QueueItem:
     type: str  # "annotation" or "comment"
     obj: Annotation | Comment
     flags: list[Flag] = field(default_factory=list)
+    # Whether the reader may ban the author (an active member of the group) from here.
+    can_ban: bool = False
 
     @property
     def pending(self) -> bool:
@@ -60,17 +65,15 @@ class QueueItem:
 
 
 def moderated_groups(user) -> QuerySet:
-    """The groups where the user is an active owner or moderator, by name."""
-    if user is None or not user.is_authenticated:
-        return ReadingGroup.objects.none()
-    return ReadingGroup.objects.filter(pk__in=_moderator_groups(user)).order_by("name")
+    """The groups the user moderates (`ReadingGroup.objects.moderated_by`), by name."""
+    return ReadingGroup.objects.moderated_by(user).order_by("name")
 
 
 def _base(model, user, filters: QueueFilters) -> QuerySet:
     """The items of one kind in the queue, before the page's own narrowing by flag reason."""
     target = "annotation" if model is Annotation else "comment"
     flagged = Exists(Flag.objects.open().filter(**{target: OuterRef("pk")}))
-    rows = model.objects.filter(paper__group_id__in=_moderator_groups(user))
+    rows = model.objects.filter(paper__group__in=ReadingGroup.objects.moderated_by(user))
     if model is Annotation:
         # A private annotation is its author's alone: never anyone's to moderate.
         rows = rows.filter(visibility=Annotation.Visibility.GROUP)
@@ -91,18 +94,42 @@ def _base(model, user, filters: QueueFilters) -> QuerySet:
     return rows.exclude(status=Status.DELETED)
 
 
-def _with_context(model, rows: QuerySet) -> QuerySet:
+def _role_in_group(user) -> Subquery:
+    """The role of `user` (an id, or an OuterRef to one) as an active member of the item's
+    group; None when they are not one."""
+    members = Membership.objects.active().filter(group_id=OuterRef("paper__group_id"), user=user)
+    return Subquery(members.values("role")[:1])
+
+
+def _with_context(model, rows: QuerySet, user) -> QuerySet:
     """Each item with what the queue shows beside it (paper, group, paragraph, author, role,
-    the comment's annotation and parent) and its open flags with their flaggers: two queries."""
+    the comment's annotation and parent), the reader's and the author's roles in its group (for
+    `can_ban`), and its open flags with their flaggers: two queries."""
     related = ["paper__group", "paragraph", "author"]
     if model is Annotation:
         related.append("role")
     else:
         related += ["annotation__role", "parent__author"]
     flags = Flag.objects.open().select_related("flagger").order_by("-created", "-id")
-    return rows.select_related(*related).prefetch_related(
-        Prefetch("flags", queryset=flags, to_attr="open_flags")
+    return (
+        rows.select_related(*related)
+        .annotate(
+            reader_role=_role_in_group(user.pk), author_role=_role_in_group(OuterRef("author_id"))
+        )
+        .prefetch_related(Prefetch("flags", queryset=flags, to_attr="open_flags"))
     )
+
+
+def _can_ban(user, obj) -> bool:
+    """May the reader ban the item's author? The one rule, `Membership.can_change` (which
+    `papers.permissions.can_change_member` asks), on their memberships of the item's group as
+    read with the item: no query."""
+    if obj.reader_role is None or obj.author_role is None:
+        return False
+    group_id = obj.paper.group_id
+    reader = Membership(group_id=group_id, user_id=user.pk, role=obj.reader_role)
+    author = Membership(group_id=group_id, user_id=obj.author_id, role=obj.author_role)
+    return reader.can_change(author)
 
 
 def queue(user, filters: QueueFilters = QueueFilters(), *, limit: int = 200) -> list[QueueItem]:
@@ -112,9 +139,9 @@ def queue(user, filters: QueueFilters = QueueFilters(), *, limit: int = 200) -> 
     items: list[QueueItem] = []
     for target in types:
         model = Annotation if target == "annotation" else Comment
-        rows = _with_context(model, _base(model, user, filters)).order_by("-updated", "-id")
-        for obj in rows[:limit]:
-            items.append(QueueItem(target, obj, list(obj.open_flags)))
+        rows = _with_context(model, _base(model, user, filters), user)
+        for obj in rows.order_by("-updated", "-id")[:limit]:
+            items.append(QueueItem(target, obj, list(obj.open_flags), _can_ban(user, obj)))
     items.sort(key=lambda item: (item.waiting_since, item.obj.pk), reverse=True)
     return items
 

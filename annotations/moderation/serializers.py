@@ -1,7 +1,7 @@
 """The shapes of flags, the moderation queue, moderation actions, the audit log and revisions in
 the API (docs/api.md, "Moderation").
 
-Input serializers only check and normalise; annotations.api_moderation looks the targets up among
+Input serializers only check and normalise; annotations.moderation.api looks the targets up among
 what the caller may see and calls annotations.moderation or papers.groups. Output serializers read
 what the views already joined (no query per row). Flaggers are named only in the queue, which is
 for moderators.
@@ -226,6 +226,10 @@ class QueueItemSerializer(serializers.Serializer):
     thread = serializers.SerializerMethodField()
     flags = QueueFlagSerializer(many=True)
     waiting_since = serializers.DateTimeField()
+    can_ban = serializers.BooleanField(
+        help_text="whether the caller may ban the item's author (an active member of the group) "
+        "through moderation/actions/: owners anyone but themselves, moderators plain members"
+    )
 
     @extend_schema_field(QueuePaperSerializer)
     def get_paper(self, entry: QueueItem) -> dict:

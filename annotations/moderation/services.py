@@ -12,8 +12,11 @@ The rules, in one place:
   append-only audit log (papers.models.AuditEntry), none deleting anything:
   hide (visible or pending → hidden), unhide (hidden → visible), approve (pending → visible; on a
   visible item: its flags are dismissed), reject (pending → hidden). Acting on an item closes its
-  open flags. Ban and unban are papers.groups' (audited there); when the group hides a banned
-  member's posts, the receivers at the bottom hide them and show them again on unban.
+  open flags. Ban and unban are papers.groups' (`member_ban`, `member_unban`: who may ban whom,
+  audited there); what a ban does to the member's posts is `bans.py`'s, which papers.groups
+  calls through the setting `MARGINALIA_BAN_CONSEQUENCES`.
+Who moderates is `Membership.MODERATING_ROLES`' answer (papers.models), asked through
+`papers.permissions.is_moderator_or_owner` and `Membership.objects.moderating()`.
 A status change bumps the item's version and `updated`, so live updates (`since`) carry it and a
 stale edit by the author gets 412.
 """
@@ -25,14 +28,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.dispatch import receiver
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from papers import permissions as papers_permissions
-from papers import signals
-from papers.groups import member_ban, member_unban
 from papers.models import AuditEntry, Membership, ReadingGroup
 
 from ..models import Annotation, Comment, Flag, Status
@@ -40,8 +40,6 @@ from ..models import Annotation, Comment, Flag, Status
 __all__ = [
     "ACTIONS",
     "Item",
-    "ban_author",
-    "ban_member",
     "flag_create",
     "flag_emails_set",
     "moderate",
@@ -134,12 +132,8 @@ def _notify_moderators(flag: Flag) -> None:
     The mail names the reason and links the queue; not the flagger."""
     group = flag.group
     recipients = list(
-        Membership.objects.active()
-        .filter(
-            group=group,
-            notify_flags=True,
-            role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR],
-        )
+        Membership.objects.moderating()
+        .filter(group=group, notify_flags=True)
         .exclude(user_id=flag.flagger_id)
         .exclude(user__email="")
         .values_list("user__email", flat=True)
@@ -252,96 +246,8 @@ def moderate_many(
     return entries
 
 
-# Bans, as moderation asks for them (papers.groups decides who may ban whom and records it)
-
-
-def ban_member(*, actor, membership: Membership, action: str, reason: str = "") -> AuditEntry:
-    """Ban or unban a member (`action` "ban" or "unban") and answer the audit entry. Asking for
-    what already is (banning the banned) is refused with a message, not passed over in silence."""
-    name = membership.user.get_username()
-    if action == AuditEntry.Action.BAN:
-        if not membership.is_active:
-            raise ValidationError(
-                f"{name} is already banned from {membership.group.name} (banned already: "
-                "nothing changed)."
-            )
-        member_ban(actor=actor, membership=membership, reason=_reason(reason))
-    else:
-        if membership.is_active:
-            raise ValidationError(f"{name} is not banned from {membership.group.name}.")
-        member_unban(actor=actor, membership=membership, reason=_reason(reason))
-    return membership.audit_entry
-
-
-def ban_author(*, actor, target: Annotation | Comment, action: str, reason: str = "") -> AuditEntry:
-    """Ban or unban the author of a post in the post's group (from the queue)."""
-    group = Item.of(target).group
-    if not papers_permissions.is_moderator_or_owner(actor, group):
-        raise PermissionDenied(NOT_A_MODERATOR)
-    membership = None
-    if target.author_id is not None:
-        membership = group.memberships.select_related("user").filter(user_id=target.author_id)
-        membership = membership.first()
-    if membership is None:
-        raise ValidationError("The author is no longer a member of this group.")
-    membership.group = group
-    return ban_member(actor=actor, membership=membership, action=action, reason=reason)
-
-
 def flag_emails_set(*, user, group: ReadingGroup, notify: bool) -> None:
     """A moderator's choice of an e-mail for each new flag in the group."""
-    rows = Membership.objects.active().filter(
-        user=user, group=group, role__in=[Membership.Role.OWNER, Membership.Role.MODERATOR]
-    )
+    rows = Membership.objects.moderating().filter(user=user, group=group)
     if not rows.update(notify_flags=notify):
         raise PermissionDenied(NOT_A_MODERATOR)
-
-
-# Bans: the group's choice for a banned member's posts
-
-
-def _posts_of(membership: Membership) -> Q:
-    return Q(author_id=membership.user_id, paper__group_id=membership.group_id)
-
-
-@receiver(signals.member_banned, dispatch_uid="annotations-hide-banned-posts")
-def hide_banned_posts(sender, *, membership: Membership, actor, **kwargs) -> dict | None:
-    """When the group hides a banned member's posts: hide their visible and pending ones and
-    name them in the ban's audit entry (so the unban shows exactly those again)."""
-    if not membership.group.hide_banned_posts:
-        return None
-    now = timezone.now()
-    hidden = {}
-    for key, model in (("annotations", Annotation), ("comments", Comment)):
-        rows = model.objects.filter(_posts_of(membership), status=Status.VISIBLE)
-        hidden[key] = list(rows.values_list("pk", flat=True))
-        model.objects.filter(pk__in=hidden[key]).update(
-            status=Status.HIDDEN, updated=now, version=F("version") + 1
-        )
-    return {"hidden": hidden}
-
-
-@receiver(signals.member_unbanned, dispatch_uid="annotations-show-unbanned-posts")
-def show_unbanned_posts(sender, *, membership: Membership, actor, ban, **kwargs) -> dict | None:
-    """Show again the posts the ban hid that are still hidden (a moderator may have hidden some
-    of them since, for their own reason: those are the ones a later entry names, left hidden)."""
-    hidden = (ban.detail or {}).get("hidden") if ban is not None else None
-    if not hidden:
-        return None
-    now = timezone.now()
-    shown = {}
-    for key, model in (("annotations", Annotation), ("comments", Comment)):
-        later = AuditEntry.objects.filter(
-            group_id=membership.group_id,
-            target_type=key[:-1],
-            target_id__in=hidden.get(key, []),
-            created__gt=ban.created,
-        ).values_list("target_id", flat=True)
-        rows = model.objects.filter(pk__in=hidden.get(key, []), status=Status.HIDDEN).exclude(
-            pk__in=list(later)
-        )
-        shown[key] = list(rows.values_list("pk", flat=True))
-        model.objects.filter(pk__in=shown[key]).update(
-            status=Status.VISIBLE, updated=now, version=F("version") + 1
-        )
-    return {"shown": shown}

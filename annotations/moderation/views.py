@@ -1,11 +1,12 @@
 """The moderation pages: the queue (/moderation/) and the audit log (/moderation/log/).
 
-Both show only the groups where the signed-in user is an active owner or moderator; someone who
-moderates nothing gets a plain empty page. A post outside those groups answers 404, whatever
-its id; a refusal by the services (a moderator banning an owner) answers 403. Reading either page
-takes a fixed number of queries however many posts, flags and entries there are (pinned in
-tests/annotations/test_moderation_pages.py). The acting is annotations.moderation's and
-papers.groups' (bans).
+Both show only the groups the signed-in user moderates (`ReadingGroup.objects.moderated_by`);
+someone who moderates nothing gets a plain empty page. A post outside those groups answers 404,
+whatever its id; a refusal by the services (a moderator banning an owner) answers 403. A post's
+"Ban" is offered only where the queue says the reader may ban its author (`QueueItem.can_ban`,
+the one rule of papers.permissions). Reading either page takes a fixed number of queries however
+many posts, flags and entries there are (pinned in tests/annotations/test_moderation_pages.py).
+The acting is annotations.moderation's and papers.groups' (`member_ban`, the one ban).
 """
 
 from dataclasses import dataclass
@@ -22,9 +23,11 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
+from papers.groups import member_ban
 from papers.models import AuditEntry, Membership, Paper
 
 from ..models import Annotation, Comment, Status
+from .bans import author_membership
 from .forms import (
     ACTION_DONE,
     ACTION_LABELS,
@@ -35,17 +38,18 @@ from .forms import (
     QueueFilterForm,
 )
 from .queue import QueueItem, counts, moderated_groups, queue
-from .services import ACTIONS, ban_author, flag_emails_set, moderate_many
+from .services import ACTIONS, flag_emails_set, moderate_many
 
 LOG_PAGE_SIZE = 50
 QUEUE_FILTERS = ("group", "paper", "kind", "reason", "type")
 
 
 def _moderator_memberships(user) -> list[Membership]:
-    """The user's active owner and moderator memberships with their groups, by group name: one
-    query for the groups a page shows, the user's role in each and their e-mail choice."""
+    """The user's moderating memberships with their groups, by group name: one query for the
+    groups a page shows, the user's role in each and their e-mail choice."""
     return list(
-        Membership.objects.filter(user=user, group__in=moderated_groups(user))
+        Membership.objects.moderating()
+        .filter(user=user)
         .select_related("group")
         .order_by("group__name", "group_id")
     )
@@ -68,7 +72,6 @@ class Row:
     link: str
     actions: list[tuple[str, str]]
     first_posted: dict | None = None
-    can_ban: bool = False
 
     @property
     def obj(self):
@@ -111,24 +114,12 @@ def _first_posted(obj) -> dict | None:
     }
 
 
-def _rows(items: list[QueueItem], memberships: list[Membership]) -> list[Row]:
+def _rows(items: list[QueueItem]) -> list[Row]:
     """The rows of the page. Two queries whatever the number of items: the posts' revisions
-    (what was first posted), and the authors' memberships (whether the moderator may ban)."""
+    (what was first posted), one per kind."""
     for kind in ("annotation", "comment"):
         objs = [item.obj for item in items if item.type == kind]
         prefetch_related_objects(objs, "revisions")
-    role_in = {m.group_id: m.role for m in memberships}
-    authors = {item.obj.author_id for item in items if item.obj.author_id}
-    bannable = set()
-    if authors:
-        for group_id, user_id, role in (
-            Membership.objects.active()
-            .filter(group_id__in=role_in, user_id__in=authors)
-            .values_list("group_id", "user_id", "role")
-        ):
-            # Owners ban anyone but themselves; moderators plain members (papers.permissions).
-            if role == Membership.Role.MEMBER or role_in[group_id] == Membership.Role.OWNER:
-                bannable.add((group_id, user_id))
     rows = []
     for item in items:
         obj = item.obj
@@ -137,7 +128,6 @@ def _rows(items: list[QueueItem], memberships: list[Membership]) -> list[Row]:
         text = paragraph.text if paragraph is not None else ""
         start, end = (span.start, span.end) if span is not None else (None, None)
         anchor = f"#{paragraph.anchor}" if paragraph is not None else ""
-        group_id = item.paper.group_id
         rows.append(
             Row(
                 item=item,
@@ -146,7 +136,6 @@ def _rows(items: list[QueueItem], memberships: list[Membership]) -> list[Row]:
                 link=item.paper.get_absolute_url() + anchor,
                 actions=_actions_for(item),
                 first_posted=_first_posted(obj),
-                can_ban=(group_id, obj.author_id) in bannable,
             )
         )
     return rows
@@ -169,7 +158,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "filters": form.query(),
-        "rows": _rows(items, memberships),
+        "rows": _rows(items),
         "counts": numbers,
         "more": numbers["total"] > len(items),
         "memberships": memberships,
@@ -229,10 +218,9 @@ def moderation_act(request: HttpRequest) -> HttpResponse:
         if data["action"] == BAN:
             if len(posts) != 1:
                 raise ValidationError("Ban the authors one at a time, from each post.")
-            entry = ban_author(
-                actor=request.user, target=posts[0], action=BAN, reason=data["reason"]
-            )
-            done = f"{entry.subject_name} is banned from {entry.group.name}."
+            membership = author_membership(actor=request.user, target=posts[0])
+            member_ban(actor=request.user, membership=membership, reason=data["reason"])
+            done = f"{membership.user.get_username()} is banned from {membership.group.name}."
         else:
             moderate_many(
                 actor=request.user, targets=posts, action=data["action"], reason=data["reason"]

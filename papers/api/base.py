@@ -2,9 +2,9 @@
 renderers (`APIv1Settings`), the one exception handler, and the ETag/If-Match helpers of
 versioned items."""
 
-from django.core.exceptions import SuspiciousOperation
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http.request import RequestDataTooBig
+from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
@@ -13,8 +13,9 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
-from ..services import UploadTooLarge
+from ..errors import Conflict, UploadTooLarge
 
 
 def _one_line(messages: list[str]) -> str:
@@ -22,20 +23,51 @@ def _one_line(messages: list[str]) -> str:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus the errors services and Django raise on bad client input.
+    """The API's one exception handler (REST_FRAMEWORK["EXCEPTION_HANDLER"]): DRF's, plus what
+    services and Django raise, the same for every view, so that nothing a client sends answers
+    500 and no viewset translates errors itself.
 
-    A service's ValidationError becomes 400 `{"detail": "<one line>"}`, an oversized upload 413,
-    and a malformed or oversized request body 400/413: never a 500 for what a client sends.
+    - `Conflict` (papers.errors): 412 when the request had If-Match, else 409 (the item was
+      deleted meanwhile); `{"detail", "version"}` with the current version as ETag.
+    - `UploadTooLarge`: 413 `{"detail": "<one line>"}`.
+    - A `ValidationError` naming fields: 400 `{"<field>": ["<message>", ...]}`; one that names
+      none: 400 `{"detail": "<one line>"}`.
+    - A malformed or oversized request body: 400/413 `{"detail"}`.
+    - Anything else is DRF's (its own exceptions, Http404, PermissionDenied), or a 500.
     """
+    if isinstance(exc, Conflict):
+        return _conflict(exc, context.get("request"))
     if isinstance(exc, UploadTooLarge):
-        return Response({"detail": _one_line(exc.messages)}, status=413)
-    if isinstance(exc, DjangoValidationError):
-        return Response({"detail": _one_line(exc.messages)}, status=400)
+        return _answer(
+            {"detail": _one_line(exc.messages)}, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return _answer(exc.message_dict, status.HTTP_400_BAD_REQUEST)
+        return _answer({"detail": _one_line(exc.messages)}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig):
-        return Response({"detail": "The request body is too large."}, status=413)
+        body = {"detail": "The request body is too large."}
+        return _answer(body, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, SuspiciousOperation):
-        return Response({"detail": "The request could not be understood."}, status=400)
+        body = {"detail": "The request could not be understood."}
+        return _answer(body, status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+def _conflict(exc: Conflict, request) -> Response:
+    code = status.HTTP_409_CONFLICT
+    if request is not None and request.headers.get("If-Match"):
+        code = status.HTTP_412_PRECONDITION_FAILED
+    headers = {}
+    if exc.current_version is not None:
+        headers["ETag"] = etag(exc.current_version)
+    body = {"detail": exc.message, "version": exc.current_version}
+    return _answer(body, code, headers)
+
+
+def _answer(body: dict, code: int, headers: dict | None = None) -> Response:
+    set_rollback()  # as DRF does for its own errors (ATOMIC_REQUESTS)
+    return Response(body, status=code, headers=headers)
 
 
 class APIPagination(PageNumberPagination):

@@ -163,10 +163,11 @@ class GroupViewSet(
 
     def _change_member(self, membership: Membership, data: dict, reason: str = "") -> Response:
         """The status first, then the role; both or neither (one transaction). A ban or unban
-        is audited with the request's `reason`."""
+        is audited with the request's `reason`; banning the banned or unbanning a member who is
+        not banned answers 400, as everywhere (papers.groups.member_ban)."""
         actor = self.request.user
         with transaction.atomic():
-            if "status" in data and data["status"] != membership.status:
+            if "status" in data:
                 if data["status"] == Membership.Status.BANNED:
                     member_ban(actor=actor, membership=membership, reason=reason)
                 else:
@@ -257,7 +258,8 @@ class GroupViewSet(
         responses={200: MemberSerializer},
         description="`role` (owners only); `status` `banned` bans, `active` unbans (owners "
         "anyone but themselves, moderators plain members), with an optional `reason` for the "
-        "audit log. A group keeps an active owner.",
+        "audit log; banning someone banned, or unbanning someone who is not, is a 400. A group "
+        "keeps an active owner.",
     )
     @extend_schema(
         methods=["DELETE"],

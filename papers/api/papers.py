@@ -20,6 +20,7 @@ from ..permissions import (
     CanChangePaper,
     CanDeletePaper,
     can_add_paper,
+    remember_membership,
 )
 from ..serializers import (
     PaperCreateSerializer,
@@ -99,6 +100,12 @@ class PaperViewSet(
             return [(IsAuthenticated & CanDeletePaper)()]
         return [AllowAny()]
 
+    def check_object_permissions(self, request, obj):
+        if self.action in ("partial_update", "destroy"):
+            # The caller's membership, asked once for the permission class and the service.
+            remember_membership(request.user, obj.group)
+        super().check_object_permissions(request, obj)
+
     def create(self, request, *args, **kwargs):
         upload = request.FILES.get("file")
         if upload is not None:
@@ -132,11 +139,11 @@ class PaperViewSet(
         serializer = PaperUpdateSerializer(paper, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         if "title" in serializer.validated_data:
-            paper_rename(paper=paper, title=serializer.validated_data["title"])
+            paper_rename(actor=request.user, paper=paper, title=serializer.validated_data["title"])
         return Response(PaperDetailSerializer(paper, context=self.get_serializer_context()).data)
 
     def perform_destroy(self, instance):
-        paper_delete(paper=instance)
+        paper_delete(actor=self.request.user, paper=instance)
 
     @action(detail=True)
     def paragraphs(self, request, pk=None):

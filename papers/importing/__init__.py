@@ -1,4 +1,5 @@
-"""The import pipeline: bytes in, a `ParsedPaper` out, no Django involved.
+"""Parsing, the first half of importing a paper: bytes in, a `ParsedPaper` out, no Django
+involved (saving it is `papers.saving`).
 
     decode -> reader (blocks with hints) -> cleanup -> structure -> citations
 

@@ -1,7 +1,7 @@
-"""The plain data that flows through the import pipeline. No Django here.
+"""The plain data that flows through the parsing pipeline. No Django here.
 
 A reader turns bytes into `Block`s (raw pieces of text with hints); the format-independent stages
-turn blocks into a `ParsedPaper`, which only `papers.services.paper_import` saves.
+turn blocks into a `ParsedPaper`, which only `papers.saving.paper_save` saves.
 """
 
 from dataclasses import dataclass, field

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from papers import importer, services
+from papers import import_run, saving, services
 from papers.importing import parse_document, pipeline
 from papers.importing.isolation import parse_isolated
 from papers.importing.readers import markup
@@ -146,13 +146,13 @@ def test_a_failed_import_keeps_the_paper_with_the_reason_and_no_structure(
 def test_a_failure_while_saving_leaves_nothing_half_written(
     group, member, django_capture_on_commit_callbacks, monkeypatch
 ):
-    save_structure = importer._save_structure
+    structure_write = saving.structure_write
 
-    def save_then_break(paper, parsed):
-        save_structure(paper, parsed)
+    def save_then_break(paper, structure):
+        structure_write(paper, structure)
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(importer, "_save_structure", save_then_break)
+    monkeypatch.setattr(saving, "structure_write", save_then_break)
     with django_capture_on_commit_callbacks(execute=True):
         paper = start(group, member)
     paper.refresh_from_db()
@@ -167,7 +167,7 @@ def test_a_parser_crash_in_the_background_is_a_failed_import(
     group, member, django_capture_on_commit_callbacks, monkeypatch
 ):
     monkeypatch.setattr(
-        importer, "parse_isolated", partial(parse_isolated, parse=segfaulting_parse)
+        import_run, "parse_isolated", partial(parse_isolated, parse=segfaulting_parse)
     )
     page = b"<!doctype html><html><body>" + b"<p>Text of the paper.</p>" * 200 + b"</body></html>"
     with django_capture_on_commit_callbacks(execute=True):
@@ -182,14 +182,14 @@ def test_progress_is_written_forward_as_the_import_goes(
     group, member, django_capture_on_commit_callbacks, monkeypatch
 ):
     written = []
-    save_progress = importer.paper_progress_save
+    save_progress = import_run.paper_progress_save
 
     def spy(*, paper_id, percent):
         written.append(percent)
         save_progress(paper_id=paper_id, percent=percent)
 
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 0)
-    monkeypatch.setattr(importer, "paper_progress_save", spy)
+    monkeypatch.setattr(import_run, "PROGRESS_EVERY", 0)
+    monkeypatch.setattr(import_run, "paper_progress_save", spy)
     with django_capture_on_commit_callbacks(execute=True):
         paper = start(group, member)
     assert written == [70, 75, 85, 95]  # reading, cleanup, structure, citations; 100 on save
@@ -223,7 +223,7 @@ def test_a_reader_without_a_progress_keyword_is_called_as_before(monkeypatch):
 def test_progress_is_written_at_most_every_half_second(group):
     paper = Paper.objects.create(group=group, title="t", status="importing", progress=0)
     now = [0.0]
-    progress = importer.ImportProgress(paper.pk, clock=lambda: now[0])
+    progress = import_run.ImportProgress(paper.pk, clock=lambda: now[0])
 
     def saved() -> int:
         paper.refresh_from_db()
@@ -249,7 +249,7 @@ def test_a_paper_deleted_while_queued_is_not_brought_back(
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         paper = start(group, member)
-    paper_delete(paper=paper)
+    paper_delete(actor=member, paper=paper)
     for callback in callbacks:
         callback()
     assert not Paper.objects.exists() and not Section.objects.exists()
@@ -277,10 +277,10 @@ def test_the_stored_upload_goes_with_the_last_paper_that_uses_it(
     assert first.source_file.name == second.source_file.name
     storage = first.source_file.storage
     with django_capture_on_commit_callbacks(execute=True):
-        paper_delete(paper=first)
+        paper_delete(actor=member, paper=first)
     assert storage.exists(second.source_file.name)
     with django_capture_on_commit_callbacks(execute=True):
-        paper_delete(paper=second)
+        paper_delete(actor=member, paper=second)
     assert not storage.exists(second.source_file.name)
 
 
