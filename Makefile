@@ -36,7 +36,9 @@ run: venv
 	trap '[ -z "$$worker" ] || { kill $$worker; wait $$worker; } 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The suite on SQLite, or on the PostgreSQL that DATABASE_URL names. Tests run with DEBUG off.
+# The suite on SQLite, or on the PostgreSQL that DATABASE_URL names, with DEBUG off. In parallel:
+# one pytest-xdist worker per CPU, each with a test database of its own (pyproject.toml's
+# addopts). ARGS="-n 0" runs it in one process, for pdb or print debugging.
 test: venv
 	@if [ -n "$$DATABASE_URL" ]; then echo "Tests on PostgreSQL (DATABASE_URL)"; \
 	else echo "Tests on SQLite"; fi

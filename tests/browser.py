@@ -1,7 +1,12 @@
 """Browser tests' shared parts: Debian's Chromium driven by Playwright (never a downloaded
-browser), with the flags it needs as root on a closed network, and where screenshots go."""
+browser), with the flags it needs as root on a closed network, and where screenshots go.
 
-import os
+The suite runs in parallel (pytest-xdist): each worker is a process with its own live server (on
+a free port: pytest-django binds `localhost:0`), its own test database and its own Chromium (with
+a throw-away profile that Playwright makes), so workers share nothing but tests/artifacts/, where
+every test writes screenshots of its own names.
+"""
+
 from pathlib import Path
 
 import pytest
@@ -18,18 +23,36 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
+def _is_browser_test(item: pytest.Item) -> bool:
+    return item.get_closest_marker("browser") is not None or "browser" in getattr(
+        item, "fixturenames", ()
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own order (database tests first)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last, in their files' order (each worker takes tests in this order).
+    Playwright's sync API keeps an asyncio event loop running in the test thread for as long as
+    the browser is open, in which `async_to_sync` and `asyncio.run` refuse to work and Django's
+    ORM needs DJANGO_ALLOW_ASYNC_UNSAFE: started last, the one browser of a worker never shares
+    the thread with a test that did not ask for it. The fast tests also report first."""
+    items.sort(key=_is_browser_test)  # stable: the order within each part is kept
+
+
+@pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium per test module."""
+    """One headless Chromium per test process (per xdist worker), started by the first browser
+    test and closed at the end of the session."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (Debian's chromium package); CI installs it")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
     # inside one unless told that this is fine (the test thread is its connection's only user).
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
+    # Told for as long as the browser is open, and no longer.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        ARTIFACTS.mkdir(exist_ok=True)
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield instance
         instance.close()

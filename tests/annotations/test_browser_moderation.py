@@ -1,12 +1,10 @@
 """The moderation acceptance test in a real Chromium: a member flags a comment in the workspace;
 the moderator sees the badge, opens the queue, hides the comment with a reason; the member's page
 no longer shows it; the audit log shows the action. Screenshots of the queue and the log, at
-desktop and phone widths, go to /tmp for a person to look at.
+desktop and phone widths, go to tests/artifacts/ (git-ignored) for a person to look at.
 
 The people's browser contexts are those of test_browser_workspace.py (`person`).
 """
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -21,13 +19,13 @@ from tests.annotations.test_browser_workspace import (
     open_workspace,
     para,
 )
+from tests.browser import ARTIFACTS
 from tests.conftest import join, make_group, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 person = workspace.person  # a signed-in browser context per person (the fixture)
 
-SHOTS = Path("/tmp")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 SPAM = "Buy cheap watches at example.com"
@@ -35,7 +33,7 @@ THANKS = "Flagged — thank you. The moderators will look at it."
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"marginalia-moderation-page-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"marginalia-moderation-page-{name}.png"), full_page=True)
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@ a moderator hides a comment from the panel and another member's open page drops 
 live update, without a reload; the author sees their pending comment marked.
 
 The people, the paper and the browser contexts are those of test_browser_workspace.py. Screenshots
-(desktop and phone) go to /tmp for a person to look at.
+(desktop and phone) go to tests/artifacts/ (git-ignored) for a person to look at.
 """
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -25,19 +23,19 @@ from tests.annotations.test_browser_workspace import (
     open_workspace,
     para,
 )
+from tests.browser import ARTIFACTS
 from tests.conftest import join, make_group, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 person = workspace.person  # a signed-in browser context per person (the fixture)
 
-SHOTS = Path("/tmp")
 PHONE = {"width": 390, "height": 844}
 THANKS = "Flagged — thank you. The moderators will look at it."
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"marginalia-moderation-{name}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"marginalia-moderation-{name}.png"))
 
 
 @pytest.fixture
