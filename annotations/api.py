@@ -10,6 +10,11 @@ current version (no lost update). Lists are cursor-paginated, newest first; with
 date and time) they list what changed after it, oldest change first, deleted annotations
 included (status "deleted") so a client can drop them. The services' errors (ValidationError,
 Conflict) are answered by the API's one exception handler, papers.api.base.exception_handler.
+
+Every annotation, comment and link answered carries `can`, what the caller may do with it now
+(annotations.serializers): the querysets read the facts its rules take in their own query
+(`with_reader`: the caller's role in the item's group, whether it has open flags), so the lists
+keep their one query; what a write answers reuses the membership its service asked.
 """
 
 from django.db.models import Exists, OuterRef, Q
@@ -32,11 +37,11 @@ from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 from papers.api.base import APIv1Settings, etag, expected_version
 from papers.models import ReadingGroup
-from papers.permissions import is_moderator_or_owner
+from papers.permissions import remember_membership
 
 from .feed import CONTENT_FILTERS, changed_since
 from .models import Annotation, Comment, Link, Revision
-from .permissions import CanEdit
+from .permissions import CanEdit, can_read_revisions
 from .serializers import (
     AnnotationCreateSerializer,
     AnnotationFilterSerializer,
@@ -135,8 +140,7 @@ class _VersionedViewSet(
     @action(detail=True, pagination_class=None)
     def revisions(self, request, pk=None):
         item = self.get_object()
-        mine = item.author_id is not None and item.author_id == request.user.pk
-        if not mine and not is_moderator_or_owner(request.user, item.paper.group):
+        if not can_read_revisions(request.user, item):
             raise PermissionDenied(
                 "Only its author and the group's owners and moderators read its revisions."
             )
@@ -158,6 +162,12 @@ class _VersionedViewSet(
             serializer.is_valid(raise_exception=True)
             self._filters = serializer.validated_data
         return self._filters
+
+    def _created(self, item) -> Response:
+        """A new item answered (201): no flags yet; the caller's membership of its group was
+        asked by the service (`remember_membership` on the group it was given)."""
+        item.flagged = False
+        return self._one(item, status.HTTP_201_CREATED, **self._location(item))
 
     def _one(self, item, code: int = status.HTTP_200_OK, **headers) -> Response:
         data = self.get_serializer(item).data
@@ -226,6 +236,8 @@ class AnnotationViewSet(_VersionedViewSet):
             annotations = Annotation.objects.visible_to(
                 self.request.user, with_deleted=self.action == "revisions"
             )
+        # The caller's role in each one's group and its open flags, for `can` (a subquery each).
+        annotations = annotations.with_reader(self.request.user)
         # The role's slug, name and colour, the author's username and the paragraph's anchor
         # in the same query (no query per annotation); the paragraph's text stays behind.
         annotations = annotations.select_related("role", "author", "paragraph").defer(
@@ -249,8 +261,10 @@ class AnnotationViewSet(_VersionedViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
+        # Asked once, by the service and then for `can`.
+        remember_membership(request.user, serializer.validated_data["paragraph"].paper.group)
         annotation = annotation_create(user=request.user, **serializer.service_arguments())
-        return self._one(annotation, status.HTTP_201_CREATED, **self._location(annotation))
+        return self._created(annotation)
 
     def partial_update(self, request, *args, **kwargs):
         annotation = self.get_object()
@@ -343,6 +357,8 @@ class CommentViewSet(_VersionedViewSet):
             comments = _changed_since(Comment, self.request.user, filters, COMMENT_LOOKUPS)
         else:
             comments = Comment.objects.visible_to(self.request.user)
+        # The caller's role in each one's group and its open flags, for `can` (a subquery each).
+        comments = comments.with_reader(self.request.user)
         # The author's username and the paragraph's anchor in the same query (no query per
         # comment); the paragraph's text stays behind.
         comments = comments.select_related("author", "paragraph").defer(
@@ -364,12 +380,16 @@ class CommentViewSet(_VersionedViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        comment = comment_create(user=request.user, **serializer.validated_data)
-        return self._one(comment, status.HTTP_201_CREATED, **self._location(comment))
+        data = serializer.validated_data
+        named = data.get("parent") or data.get("annotation") or data.get("paragraph")
+        # Asked once, by the service (which takes the paper from what it names) and for `can`.
+        remember_membership(request.user, named.paper.group)
+        comment = comment_create(user=request.user, **data)
+        return self._created(comment)
 
     def partial_update(self, request, *args, **kwargs):
         comment = self.get_object()
-        if comment.status == Comment.Status.DELETED:
+        if comment.is_deleted:
             return Response(
                 {"detail": "This comment was deleted."}, status=status.HTTP_409_CONFLICT
             )
@@ -386,7 +406,7 @@ class CommentViewSet(_VersionedViewSet):
 
     def destroy(self, request, *args, **kwargs):
         comment = self.get_object()
-        if comment.status != Comment.Status.DELETED:
+        if not comment.is_deleted:
             comment_delete(
                 comment=comment, user=request.user, expected_version=expected_version(request)
             )
@@ -419,8 +439,13 @@ class LinkViewSet(
         return [AllowAny()]
 
     def get_queryset(self):
-        # The author's username in the same query (no query per link).
-        links = Link.objects.visible_to(self.request.user).select_related("author")
+        # The author's username in the same query (no query per link); the caller's role in
+        # each one's group, for `can` (a subquery).
+        links = (
+            Link.objects.visible_to(self.request.user)
+            .with_reader(self.request.user)
+            .select_related("author")
+        )
         if self.action != "list":
             # The paper's group: whether the caller may remove it.
             return links.select_related("paper__group")
@@ -434,6 +459,8 @@ class LinkViewSet(
     def create(self, request, *args, **kwargs):
         serializer = LinkCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
+        # Asked once, by the service and then for `can`.
+        remember_membership(request.user, serializer.validated_data["source"].paper.group)
         link = link_create(user=request.user, **serializer.validated_data)
         location = request.build_absolute_uri(reverse("link-detail", args=[link.pk]))
         return Response(

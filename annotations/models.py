@@ -12,14 +12,18 @@ Seeing, for every kind of item:
   annotations as tombstones so clients drop them); comments stay as tombstones, body blanked,
   so a thread keeps its shape.
 A comment on an annotation is seen only with its annotation; a link only with both its ends.
+
+What the reader may *do* with each item is not decided here (annotations.permissions,
+annotations.moderation.services); `with_reader(user)` only reads, in the list's own query, the
+facts those rules take: the reader's role in the item's group and whether it has open flags.
 """
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
-from papers.models import Paper, Paragraph, ReadingGroup
+from papers.models import Membership, Paper, Paragraph, ReadingGroup
 
 
 def _signed_in(user) -> bool:
@@ -43,6 +47,18 @@ def _moderated_papers(user) -> models.QuerySet:
 
 def _visible_papers(user) -> models.QuerySet:
     return Paper.objects.visible_to(user).values("id")
+
+
+def role_in_group(user) -> Subquery:
+    """The role of `user` (a user, an id, or an OuterRef to one) as an active member of the
+    group of the item's paper; None when they are not one (outsiders, the banned). A subquery
+    on the item's `paper_id`, for `annotate()`."""
+    members = Membership.objects.active().filter(group__papers=OuterRef("paper_id"), user=user)
+    return Subquery(members.values("role")[:1])
+
+
+def _has_open_flags(kind: str) -> Exists:
+    return Exists(Flag.objects.open().filter(**{kind: OuterRef("pk")}))
 
 
 def _annotation_q(user, prefix: str = "", *, with_deleted: bool = False) -> Q:
@@ -119,6 +135,15 @@ class AnnotationQuerySet(models.QuerySet):
             _annotation_q(user, with_deleted=with_deleted), paper_id__in=_visible_papers(user)
         )
 
+    def with_reader(self, user) -> "AnnotationQuerySet":
+        """Each annotation with `reader_role` (the user's role in its group, None when not an
+        active member) and `flagged` (has open flags), in the same query: what the rules on
+        what the reader may do take (annotations.permissions.reader_membership). Nothing for
+        an anonymous visitor, who may do nothing."""
+        if not _signed_in(user):
+            return self
+        return self.annotate(reader_role=role_in_group(user), flagged=_has_open_flags("annotation"))
+
 
 class Annotation(models.Model):
     """A paragraph, or a passage of it, tagged with a role and an optional Markdown note.
@@ -184,6 +209,11 @@ class Annotation(models.Model):
         return f"{self.role_id} on {self.paragraph_id}: {self.exact[:40] or '(paragraph)'}"
 
     @property
+    def is_deleted(self) -> bool:
+        """Deleted by its author (a tombstone): changed, flagged and moderated no more."""
+        return self.status == Status.DELETED
+
+    @property
     def is_passage(self) -> bool:
         return self.start is not None
 
@@ -211,6 +241,12 @@ class CommentQuerySet(models.QuerySet):
             everyone |= held & (Q(author=user) | Q(paper__group__in=moderated))
         on_visible_annotation = Q(annotation__isnull=True) | _annotation_q(user, "annotation__")
         return self.filter(everyone, on_visible_annotation, paper_id__in=_visible_papers(user))
+
+    def with_reader(self, user) -> "CommentQuerySet":
+        """As `AnnotationQuerySet.with_reader`: `reader_role` and `flagged` in the same query."""
+        if not _signed_in(user):
+            return self
+        return self.annotate(reader_role=role_in_group(user), flagged=_has_open_flags("comment"))
 
 
 class Comment(models.Model):
@@ -260,6 +296,12 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"Comment {self.pk} by {self.author_id}"
 
+    @property
+    def is_deleted(self) -> bool:
+        """Deleted by its author (a tombstone): changed, replied to, flagged and moderated no
+        more."""
+        return self.status == Status.DELETED
+
 
 class LinkQuerySet(models.QuerySet):
     def visible_to(self, user) -> "LinkQuerySet":
@@ -269,6 +311,12 @@ class LinkQuerySet(models.QuerySet):
             _annotation_q(user, "target__"),
             paper_id__in=_visible_papers(user),
         )
+
+    def with_reader(self, user) -> "LinkQuerySet":
+        """Each link with `reader_role` (the user's role in its group), in the same query."""
+        if not _signed_in(user):
+            return self
+        return self.annotate(reader_role=role_in_group(user))
 
 
 class Link(models.Model):

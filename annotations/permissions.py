@@ -4,19 +4,95 @@ Built on papers.permissions (the group and membership questions are asked there,
 object: `remember_membership`). What a user may *see* is decided by the `visible_to` QuerySet
 methods of annotations.models; the functions here answer "may this user change that".
 
-- annotate, comment, link: active members of the paper's group (any role); the banned and
-  outsiders may not, anonymous visitors neither;
+- annotate, comment, reply, link: active members of the paper's group (any role); the banned
+  and outsiders may not, anonymous visitors neither; nobody replies to a deleted comment;
 - edit or delete an annotation, a comment or a link: its author, while an active member;
+- read what an annotation or a comment said before (its revisions): its author, and the group's
+  owners and moderators;
 - a group's roles: whoever may see the group reads them; its owners add, rename, recolour,
   re-key, describe and retire them.
 Moderation (flags; hide, unhide, approve and reject by the group's owners and moderators) lives
-in annotations.moderation, which asks `papers.permissions.is_moderator_or_owner`.
+in annotations.moderation.services.
+
+Each rule is a `may_*` function of what is already known: the user, their active membership of
+the item's group (`membership`, None when they are not an active member) and the item. The
+services and the API ask them through the `can_*` functions (which look the membership up); the
+serializers ask them for every item they show (its `can`), with the membership as read in the
+list's own query (`reader_membership`): one rule, whoever asks.
 """
 
 from rest_framework.permissions import BasePermission
 
 from papers import permissions as papers_permissions
-from papers.models import Paper, ReadingGroup
+from papers.models import Membership, Paper, ReadingGroup
+
+# `reader_role` not read with the item (an item just made): asked instead.
+_UNREAD = object()
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def is_author(user, item) -> bool:
+    """Did `user` write the annotation, comment or link? (An item whose author's account is gone
+    is nobody's.)"""
+    return _signed_in(user) and item.author_id is not None and item.author_id == user.pk
+
+
+def reader_membership(user, item) -> Membership | None:
+    """The user's active membership of the item's group, or None: as read with the item by the
+    API's querysets (`with_reader(user)`, `reader_role`; the queue reads it too), else asked once
+    per group object (`papers.permissions.membership_for`). `reader_role` must have been read for
+    this same user: the API and the queue read it for the request's."""
+    if not _signed_in(user):
+        return None
+    role = getattr(item, "reader_role", _UNREAD)
+    if role is _UNREAD:
+        return papers_permissions.membership_for(user, item.paper.group)
+    if role is None:
+        return None
+    # What the rules read of it: the role, active (the subquery reads active members only).
+    return Membership(user_id=user.pk, role=role, status=Membership.Status.ACTIVE)
+
+
+# The rules, on known facts
+
+
+def may_annotate(membership: Membership | None) -> bool:
+    """Annotate, comment, reply and link on a paper: an active member of its group."""
+    return membership is not None and membership.is_active
+
+
+def may_edit(user, membership: Membership | None, item) -> bool:
+    """Change or delete an annotation, comment or link: its author, while an active member of
+    the paper's group. (A deleted item is changed by nobody: `may_change`.)"""
+    return may_annotate(membership) and is_author(user, item)
+
+
+def may_change(user, membership: Membership | None, item) -> bool:
+    """Would an edit or a delete go through now? `may_edit`, on an item not deleted: a deleted
+    comment answers 409 to an edit (the services' Conflict), a deleted annotation is gone."""
+    return may_edit(user, membership, item) and not getattr(item, "is_deleted", False)
+
+
+def takes_replies(comment) -> bool:
+    """A deleted comment takes no replies (reply to its thread instead)."""
+    return not comment.is_deleted
+
+
+def may_reply(membership: Membership | None, comment) -> bool:
+    """Reply to a comment: whoever may comment (`may_annotate`), to one that takes replies."""
+    return may_annotate(membership) and takes_replies(comment)
+
+
+def may_read_revisions(user, membership: Membership | None, item) -> bool:
+    """What an annotation or a comment said before each change: its author (even banned: they
+    see their own posts), and the group's owners and moderators (`Membership.can_moderate`)."""
+    return is_author(user, item) or (membership is not None and membership.can_moderate)
+
+
+# The same rules, for a user and an object (the membership looked up)
 
 
 def can_view_paper(user, paper: Paper) -> bool:
@@ -26,7 +102,7 @@ def can_view_paper(user, paper: Paper) -> bool:
 
 def can_annotate(user, paper: Paper) -> bool:
     """Annotate, comment and link on the paper: active members of its group."""
-    return papers_permissions.is_member(user, paper.group)
+    return may_annotate(papers_permissions.membership_for(user, paper.group))
 
 
 can_comment = can_annotate
@@ -34,11 +110,16 @@ can_link = can_annotate
 
 
 def can_edit(user, item) -> bool:
-    """Change or delete an annotation, comment or link: its author, while an active member of
-    the paper's group."""
-    if user is None or not user.is_authenticated or item.author_id != user.pk:
+    """Change or delete an annotation, comment or link (`may_edit`); no query about what
+    someone else wrote."""
+    if not is_author(user, item):
         return False
-    return papers_permissions.is_member(user, item.paper.group)
+    return may_edit(user, papers_permissions.membership_for(user, item.paper.group), item)
+
+
+def can_read_revisions(user, item) -> bool:
+    """`may_read_revisions` for the item's reader (their membership as read with it)."""
+    return may_read_revisions(user, reader_membership(user, item), item)
 
 
 def can_view_roles(user, group: ReadingGroup) -> bool:

@@ -1,8 +1,13 @@
 """The shapes of annotations, comments, links and roles in the API (shared/API.md).
 
 Output serializers are shaped for the reader and read what the viewsets' querysets already
-joined (no query per row). Input serializers only check and normalise; the viewsets hand their
-data to annotations.services. Ids in a request body (paragraph, annotation, parent) resolve only
+joined (no query per row). Each annotation, comment and link carries `can`: what the reader may
+do with it now, answered by the rules' own functions (annotations.permissions, and
+annotations.moderation.services for flags and moderation) from the facts the querysets read with
+the item (`with_reader`): a client asks `can`, never repeats a rule.
+
+Input serializers only check and normalise; the viewsets hand their data to
+annotations.services. Ids in a request body (paragraph, annotation, parent) resolve only
 among what the caller may see: anything else is "There is no … with this id." (400), which tells
 nothing about what exists.
 """
@@ -19,6 +24,8 @@ from papers.models import Paper, Paragraph
 
 from .markdown import render_markdown
 from .models import Annotation, Comment, Link, Role, Status
+from .moderation.services import ACTIONS, may_flag, moderation_actions
+from .permissions import may_change, may_edit, may_read_revisions, may_reply, reader_membership
 from .services import MAX_NOTE
 
 # Output
@@ -65,7 +72,59 @@ class _Tombstones:
         return data
 
 
-class AnnotationSerializer(_Tombstones, _Edited, serializers.ModelSerializer):
+class AnnotationCanSerializer(serializers.Serializer):
+    """What the reader may do with an annotation now (each a rule's answer; anonymous: none)."""
+
+    edit = serializers.BooleanField(help_text="PATCH would be taken: its author, a member")
+    delete = serializers.BooleanField(help_text="DELETE would be taken: as `edit`")
+    flag = serializers.BooleanField(
+        help_text="POST flags/ would be taken: a member, not the author, a visible post "
+        "(once per person: a second flag is refused)"
+    )
+    history = serializers.BooleanField(
+        help_text="GET revisions/ would answer: its author, the group's owners and moderators"
+    )
+    moderate = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(ACTIONS)),
+        help_text="the actions moderation/actions/ would take on it now, for its status: "
+        "owners and moderators of its group, on a shared post not deleted",
+    )
+
+
+class CommentCanSerializer(AnnotationCanSerializer):
+    reply = serializers.BooleanField(
+        help_text="a reply (POST comments/ with `parent`) would be taken: a member, on a "
+        "comment not deleted"
+    )
+
+
+class LinkCanSerializer(serializers.Serializer):
+    delete = serializers.BooleanField(help_text="DELETE would be taken: its author, a member")
+
+
+class _Can:
+    """`can`, for the request's user (none without a request: as for an anonymous visitor)."""
+
+    def reader(self):
+        return getattr(self.context.get("request"), "user", None)
+
+    def item_can(self, item, *, replies: bool = False) -> dict:
+        user = self.reader()
+        membership = reader_membership(user, item)
+        change = may_change(user, membership, item)
+        can = {
+            "edit": change,
+            "delete": change,
+            "flag": may_flag(user, membership, item),
+            "history": may_read_revisions(user, membership, item),
+            "moderate": moderation_actions(membership, item),
+        }
+        if replies:
+            can["reply"] = may_reply(membership, item)
+        return can
+
+
+class AnnotationSerializer(_Tombstones, _Edited, _Can, serializers.ModelSerializer):
     anchor = serializers.CharField(source="paragraph.anchor", read_only=True)
     role = serializers.CharField(source="role.slug", read_only=True)
     role_name = serializers.CharField(source="role.name", read_only=True)
@@ -73,6 +132,7 @@ class AnnotationSerializer(_Tombstones, _Edited, serializers.ModelSerializer):
     quote = QuoteSerializer(read_only=True, allow_null=True)
     author = serializers.CharField(source="author.username", read_only=True, default=None)
     edited = serializers.SerializerMethodField()
+    can = serializers.SerializerMethodField()
 
     tombstone_fields = ("paper", "paragraph")
 
@@ -96,14 +156,20 @@ class AnnotationSerializer(_Tombstones, _Edited, serializers.ModelSerializer):
             "updated",
             "version",
             "edited",
+            "can",
         ]
         read_only_fields = fields
 
+    @extend_schema_field(AnnotationCanSerializer)
+    def get_can(self, annotation: Annotation) -> dict:
+        return self.item_can(annotation)
 
-class CommentSerializer(_Tombstones, _Edited, serializers.ModelSerializer):
+
+class CommentSerializer(_Tombstones, _Edited, _Can, serializers.ModelSerializer):
     anchor = serializers.CharField(source="paragraph.anchor", read_only=True, default=None)
     author = serializers.SerializerMethodField()
     edited = serializers.SerializerMethodField()
+    can = serializers.SerializerMethodField()
 
     tombstone_fields = ("paper", "paragraph", "annotation", "parent")
 
@@ -124,8 +190,13 @@ class CommentSerializer(_Tombstones, _Edited, serializers.ModelSerializer):
             "updated",
             "version",
             "edited",
+            "can",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CommentCanSerializer)
+    def get_can(self, comment: Comment) -> dict:
+        return self.item_can(comment, replies=True)
 
     def get_author(self, comment: Comment) -> str | None:
         """The username; a tombstone (deleted) names no one."""
@@ -134,13 +205,19 @@ class CommentSerializer(_Tombstones, _Edited, serializers.ModelSerializer):
         return comment.author.username
 
 
-class LinkSerializer(serializers.ModelSerializer):
+class LinkSerializer(_Can, serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True, default=None)
+    can = serializers.SerializerMethodField()
 
     class Meta:
         model = Link
-        fields = ["id", "paper", "source", "target", "relation", "author", "created"]
+        fields = ["id", "paper", "source", "target", "relation", "author", "created", "can"]
         read_only_fields = fields
+
+    @extend_schema_field(LinkCanSerializer)
+    def get_can(self, link: Link) -> dict:
+        user = self.reader()
+        return {"delete": may_edit(user, reader_membership(user, link), link)}
 
 
 class RoleSerializer(serializers.ModelSerializer):

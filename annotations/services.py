@@ -395,8 +395,9 @@ def comment_create(
     """Comment on a paragraph or an annotation, or reply to a comment (`parent`; the reply is on
     the parent's paragraph and annotation). A comment on an annotation also names its paragraph.
     """
+    named = parent or annotation or paragraph  # what the caller loaded, with its paper and group
     if parent is not None:
-        if parent.status == Status.DELETED:
+        if not permissions.takes_replies(parent):
             raise ValidationError({"parent": "That comment was deleted; reply to its thread."})
         if (annotation is not None and annotation.pk != parent.annotation_id) or (
             paragraph is not None and paragraph.pk != parent.paragraph_id
@@ -408,10 +409,10 @@ def comment_create(
             raise ValidationError(
                 {"paragraph": "The annotation is on another paragraph: give one or the other."}
             )
-        paragraph = annotation.paragraph
+        paragraph = paragraph or annotation.paragraph  # the same one (checked): as loaded
     if paragraph is None:
         raise ValidationError("A comment is on a paragraph or on an annotation.")
-    paper = paragraph.paper
+    paper = named.paper  # the paragraph's (checked above), as loaded: no query for it
     if not permissions.can_comment(user, paper):
         raise PermissionDenied(NOT_A_MEMBER)
     if annotation is not None and not (

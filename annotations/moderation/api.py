@@ -127,7 +127,7 @@ class QueueViewSet(APIv1Settings, viewsets.GenericViewSet):
         items = queue(request.user, filters, limit=QUEUE_LIMIT)
         _mark_edited(item.obj for item in items)
         data = {"counts": counts(request.user, filters), "limit": QUEUE_LIMIT, "results": items}
-        return Response(QueueSerializer(data).data)
+        return Response(self.get_serializer(data).data)
 
 
 def _mark_edited(items) -> None:

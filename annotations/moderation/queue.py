@@ -12,11 +12,11 @@ per kind of item, one per kind for their open flags, and the counts.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from papers.models import Membership, Paper, ReadingGroup
 
-from ..models import Annotation, Comment, Flag, Status
+from ..models import Annotation, Comment, Flag, Status, role_in_group
 
 __all__ = ["QueueFilters", "QueueItem", "counts", "moderated_groups", "open_count", "queue"]
 
@@ -94,17 +94,11 @@ def _base(model, user, filters: QueueFilters) -> QuerySet:
     return rows.exclude(status=Status.DELETED)
 
 
-def _role_in_group(user) -> Subquery:
-    """The role of `user` (an id, or an OuterRef to one) as an active member of the item's
-    group; None when they are not one."""
-    members = Membership.objects.active().filter(group_id=OuterRef("paper__group_id"), user=user)
-    return Subquery(members.values("role")[:1])
-
-
 def _with_context(model, rows: QuerySet, user) -> QuerySet:
     """Each item with what the queue shows beside it (paper, group, paragraph, author, role,
     the comment's annotation and parent), the reader's and the author's roles in its group (for
-    `can_ban`), and its open flags with their flaggers: two queries."""
+    `can_ban`; the reader's is also what the item's moderation actions and `can` read), and its
+    open flags with their flaggers: two queries."""
     related = ["paper__group", "paragraph", "author"]
     if model is Annotation:
         related.append("role")
@@ -114,7 +108,7 @@ def _with_context(model, rows: QuerySet, user) -> QuerySet:
     return (
         rows.select_related(*related)
         .annotate(
-            reader_role=_role_in_group(user.pk), author_role=_role_in_group(OuterRef("author_id"))
+            reader_role=role_in_group(user.pk), author_role=role_in_group(OuterRef("author_id"))
         )
         .prefetch_related(Prefetch("flags", queryset=flags, to_attr="open_flags"))
     )

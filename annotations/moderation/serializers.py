@@ -244,9 +244,10 @@ class QueueItemSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_item(self, entry: QueueItem) -> dict:
-        """The annotation or comment as annotations/ or comments/ show it to a moderator."""
+        """The annotation or comment as annotations/ or comments/ show it to the moderator, with
+        its `can` (the queue read their role in its group and its open flags with it)."""
         serializer = AnnotationSerializer if entry.type == "annotation" else CommentSerializer
-        return serializer(entry.obj).data
+        return serializer(entry.obj, context=self.context).data
 
     @extend_schema_field(QueueThreadSerializer(allow_null=True))
     def get_thread(self, entry: QueueItem) -> dict | None:

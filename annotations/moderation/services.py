@@ -2,7 +2,8 @@
 
 The rules, in one place:
 - Flag: an active member of the paper's group flags an annotation or a comment they can see
-  (not their own, not a deleted one) with a reason; once per person and item. The author is never
+  (not their own, not a deleted one, not one already held: hidden or pending posts are the
+  moderators' already) with a reason; once per person and item. The author is never
   told who flagged. Moderators who opted in (`Membership.notify_flags`) get an e-mail.
 - Pre-moderation (`ReadingGroup.premoderation`): "all" starts every member's shared post
   pending; "new_members" starts a member's posts pending until they have
@@ -15,8 +16,11 @@ The rules, in one place:
   open flags. Ban and unban are papers.groups' (`member_ban`, `member_unban`: who may ban whom,
   audited there); what a ban does to the member's posts is `bans.py`'s, which papers.groups
   calls through the setting `MARGINALIA_BAN_CONSEQUENCES`.
-Who moderates is `Membership.MODERATING_ROLES`' answer (papers.models), asked through
-`papers.permissions.is_moderator_or_owner` and `Membership.objects.moderating()`.
+Who moderates is `Membership.MODERATING_ROLES`' answer (papers.models: `Membership.can_moderate`,
+`Membership.objects.moderating()`). A moderator may act on their own posts too.
+`may_flag` and `moderation_actions` answer these rules for a reader's membership and an item,
+without a query when the item was read with its facts (`with_reader`): `flag_create` and
+`moderate` ask them, and so do the API's serializers (each item's `can`) and the queue page.
 A status change bumps the item's version and `updated`, so live updates (`since`) carry it and a
 stale edit by the author gets 412.
 """
@@ -36,14 +40,18 @@ from papers import permissions as papers_permissions
 from papers.models import AuditEntry, Membership, ReadingGroup
 
 from ..models import Annotation, Comment, Flag, Status
+from ..permissions import is_author, may_annotate
 
 __all__ = [
     "ACTIONS",
     "Item",
+    "action_applies",
     "flag_create",
     "flag_emails_set",
+    "may_flag",
     "moderate",
     "moderate_many",
+    "moderation_actions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -95,18 +103,35 @@ def _reason(reason: str | None) -> str:
 # Flags
 
 
+def _flag_refusal(user, membership: Membership | None, target) -> Exception | None:
+    """Why `user` (with `membership`, their active membership of the item's group, or None) may
+    not flag the item; None when they may."""
+    if not may_annotate(membership):
+        return PermissionDenied("Only active members of this paper's group may flag.")
+    if target.is_deleted:
+        return ValidationError({"target": "This was deleted by its author."})
+    if is_author(user, target):
+        return ValidationError({"target": "You cannot flag your own post; edit or delete it."})
+    if target.status != Status.VISIBLE:
+        return ValidationError({"target": "This is already with the moderators."})
+    return None
+
+
+def may_flag(user, membership: Membership | None, target: Annotation | Comment) -> bool:
+    """May `user` flag the item (module docstring)? `membership`: their active membership of its
+    group, or None. (Once per person: a second flag is refused by `flag_create`.)"""
+    return _flag_refusal(user, membership, target) is None
+
+
 def flag_create(*, user, target: Annotation | Comment, reason: str, note: str = "") -> Flag:
     """Flag an item for the moderators. The caller found `target` among what `user` may see."""
     item = Item.of(target)
     group = item.group
-    if not papers_permissions.is_member(user, group):
-        raise PermissionDenied("Only active members of this paper's group may flag.")
+    refusal = _flag_refusal(user, papers_permissions.membership_for(user, group), target)
+    if refusal is not None:
+        raise refusal
     if reason not in Flag.Reason.values:
         raise ValidationError({"reason": f"The reason is one of {', '.join(Flag.Reason.values)}."})
-    if target.status == Status.DELETED:
-        raise ValidationError({"target": "This was deleted by its author."})
-    if target.author_id == user.pk:
-        raise ValidationError({"target": "You cannot flag your own post; edit or delete it."})
     note = (note or "").strip()
     if len(note) > MAX_REASON:
         raise ValidationError({"note": f"A note is at most {MAX_REASON:,} characters long."})
@@ -178,33 +203,68 @@ _REFUSED = {
 }
 
 
+def _has_open_flags(target: Annotation | Comment) -> bool:
+    """Whether the item has open flags: as read with it (`flagged`, the API's `with_reader`;
+    `open_flags`, the queue's), else asked (one query)."""
+    flagged = getattr(target, "flagged", None)
+    if flagged is None and getattr(target, "open_flags", None) is not None:
+        flagged = bool(target.open_flags)
+    if flagged is None:
+        flagged = Flag.objects.open().filter(**{Item.of(target).type: target}).exists()
+    return flagged
+
+
+def action_applies(action: str, target: Annotation | Comment) -> bool:
+    """Does `action` apply to the item in its status? Its statuses in ACTIONS; an action that
+    would leave the status as it is (approving a visible post: "keep it") only closes the open
+    flags, so it applies only while there are some."""
+    sources, result = ACTIONS[action]
+    return target.status in sources and (target.status != result or _has_open_flags(target))
+
+
+def _moderation_refusal(membership: Membership | None, target) -> Exception | None:
+    """Why the holder of `membership` (the actor's active membership of the item's group, or
+    None) may not moderate the item at all; None when they may."""
+    if membership is None or not membership.can_moderate:
+        return PermissionDenied(NOT_A_MODERATOR)
+    if isinstance(target, Annotation) and target.visibility == Annotation.Visibility.PRIVATE:
+        return PermissionDenied("A private annotation is its author's alone: nobody moderates it.")
+    if target.is_deleted:
+        return ValidationError({"target": "This was deleted by its author; nothing to moderate."})
+    return None
+
+
+def moderation_actions(membership: Membership | None, target: Annotation | Comment) -> list[str]:
+    """The actions the holder of `membership` (their active membership of the item's group, or
+    None) may take on the item now, in ACTIONS' order: those `moderate` would take."""
+    if _moderation_refusal(membership, target) is not None:
+        return []
+    return [action for action in ACTIONS if action_applies(action, target)]
+
+
 def moderate(*, actor, target: Annotation | Comment, action: str, reason: str = "") -> AuditEntry:
     """Hide, unhide, approve or reject an item (module docstring); closes its open flags and
     writes the audit entry, in one transaction. The caller found `target` among what `actor`
     may see (a private annotation is nobody's to moderate)."""
     item = Item.of(target)
     group = item.group
-    if not papers_permissions.is_moderator_or_owner(actor, group):
-        raise PermissionDenied(NOT_A_MODERATOR)
+    refusal = _moderation_refusal(papers_permissions.membership_for(actor, group), target)
+    if isinstance(refusal, PermissionDenied):
+        raise refusal
     if action not in ACTIONS:
         raise ValidationError(
             {"action": f"The action is one of {', '.join(ACTIONS)}, ban or unban."}
         )
     reason = _reason(reason)
-    if item.type == "annotation" and target.visibility == Annotation.Visibility.PRIVATE:
-        raise PermissionDenied("A private annotation is its author's alone: nobody moderates it.")
-    if target.status == Status.DELETED:
-        raise ValidationError({"target": "This was deleted by its author; nothing to moderate."})
+    if refusal is not None:
+        raise refusal
     sources, result = ACTIONS[action]
     now = timezone.now()
     with transaction.atomic():
         open_flags = Flag.objects.open().filter(**{item.type: target})
-        if action == AuditEntry.Action.APPROVE and target.status == Status.VISIBLE:
-            # Approving a visible post dismisses its flags; without flags there is nothing to do.
-            if not open_flags.exists():
-                raise ValidationError({"action": _REFUSED[action]})
-            changed = True
-        else:
+        if not action_applies(action, target):
+            raise ValidationError({"action": _REFUSED[action]})
+        if target.status != result:
             # Conditional on the status read: of two moderators acting at once, one applies.
             changed = (
                 item.model.objects.filter(pk=target.pk, status__in=sources)

@@ -27,6 +27,7 @@ from papers.groups import member_ban
 from papers.models import AuditEntry, Membership, Paper
 
 from ..models import Annotation, Comment, Status
+from ..permissions import reader_membership
 from .bans import author_membership
 from .forms import (
     ACTION_DONE,
@@ -38,7 +39,7 @@ from .forms import (
     QueueFilterForm,
 )
 from .queue import QueueItem, counts, moderated_groups, queue
-from .services import ACTIONS, flag_emails_set, moderate_many
+from .services import flag_emails_set, moderate_many, moderation_actions
 
 LOG_PAGE_SIZE = 50
 QUEUE_FILTERS = ("group", "paper", "kind", "reason", "type")
@@ -85,16 +86,14 @@ def _marked(text: str, start: int | None, end: int | None) -> SafeString:
     return format_html("{}<mark>{}</mark>{}", text[:start], text[start:end], text[end:])
 
 
-def _actions_for(item: QueueItem) -> list[tuple[str, str]]:
-    status = item.obj.status
+def _actions_for(user, item: QueueItem) -> list[tuple[str, str]]:
+    """The actions the moderator may take on the item now (`moderation_actions`, the rule the
+    service applies), with their labels: approving a visible post keeps it."""
+    obj = item.obj
     actions = []
-    for action, (sources, _result) in ACTIONS.items():
-        if status not in sources:
-            continue
-        if action == AuditEntry.Action.APPROVE and status == Status.VISIBLE and not item.flags:
-            continue
+    for action in moderation_actions(reader_membership(user, obj), obj):
         label = ACTION_LABELS[action]
-        if action == AuditEntry.Action.APPROVE and status == Status.VISIBLE:
+        if action == AuditEntry.Action.APPROVE and obj.status == Status.VISIBLE:
             label = "Keep it (dismiss the flags)"
         actions.append((action, label))
     return actions
@@ -114,7 +113,7 @@ def _first_posted(obj) -> dict | None:
     }
 
 
-def _rows(items: list[QueueItem]) -> list[Row]:
+def _rows(user, items: list[QueueItem]) -> list[Row]:
     """The rows of the page. Two queries whatever the number of items: the posts' revisions
     (what was first posted), one per kind."""
     for kind in ("annotation", "comment"):
@@ -134,7 +133,7 @@ def _rows(items: list[QueueItem]) -> list[Row]:
                 key=f"{item.type}:{obj.pk}",
                 paragraph_html=_marked(text, start, end),
                 link=item.paper.get_absolute_url() + anchor,
-                actions=_actions_for(item),
+                actions=_actions_for(user, item),
                 first_posted=_first_posted(obj),
             )
         )
@@ -158,7 +157,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "filters": form.query(),
-        "rows": _rows(items),
+        "rows": _rows(user, items),
         "counts": numbers,
         "more": numbers["total"] > len(items),
         "memberships": memberships,

@@ -6,7 +6,7 @@ import { plural } from "./dom.js";
 import { dropCommentsOn, recount, upsert } from "./layer.js";
 import { showNotice } from "./notice.js";
 import { renderPanel } from "./panel.js";
-import { isCounted, isHeldFromMe } from "./shown.js";
+import { isCounted, isRemoved } from "./shown.js";
 
 /** Look again in `delay` milliseconds. */
 export function later(ws, delay) {
@@ -50,9 +50,9 @@ async function poll(ws) {
   }
 }
 
-/** Merge what changed. An item gone from the reader's view ("removed", deleted, or held from
- * them: isHeldFromMe) leaves the text, the chips, the counts, the minimap and the panel; a
- * removed one carries no content, only its id (and perhaps its paragraph). */
+/** Merge what changed. An item gone from the reader's view (deleted, or "removed": the server's
+ * tombstone for what they no longer see) leaves the text, the chips, the counts, the minimap
+ * and the panel; a removed one carries no content, only its id (and perhaps its paragraph). */
 function merge(ws, changed, talk) {
   const { me } = ws;
   ws.since = newest(talk, newest(changed, ws.since));
@@ -61,7 +61,7 @@ function merge(ws, changed, talk) {
   let panelTouched = false;
   for (const item of changed) {
     const known = ws.annotations.get(item.id);
-    const gone = item.status === "deleted" || isHeldFromMe(ws, item);
+    const gone = item.status === "deleted" || isRemoved(item);
     if (!known && gone) continue;
     if (
       !gone &&
@@ -86,7 +86,7 @@ function merge(ws, changed, talk) {
   let newComments = 0;
   let removedComments = 0;
   for (const c of talk) {
-    const gone = isHeldFromMe(ws, c);
+    const gone = isRemoved(c);
     const shown = ws.panelData.comments.find((x) => x.id === c.id);
     if (!gone && shown && shown.version === c.version && shown.status === c.status) continue;
     const before = ws.commentInfo.get(c.id);

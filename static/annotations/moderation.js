@@ -1,8 +1,9 @@
-// Moderation in the panel: flag (members, on others' posts), hide / unhide / approve / reject
-// (owners and moderators), the marks of held posts, "edited" and the history of a post (its
-// author and moderators). The small forms live in `ws.panelForms` (key -> what is typed), so a
-// live update that redraws the panel keeps them; `ws.flagged` remembers the thank-you and
-// `ws.histories` the histories open.
+// Moderation in the panel: flag, hide / unhide / approve / reject, the marks of held posts,
+// "edited" and the history of a post. Which of these an item offers is its `can` (the API's
+// answer for this reader: annotations/serializers.py); nothing here repeats who may do what.
+// The small forms live in `ws.panelForms` (key -> what is typed), so a live update that redraws
+// the panel keeps them; `ws.flagged` remembers the thank-you and `ws.histories` the histories
+// open.
 
 import { button, h, when } from "./dom.js";
 import { refreshPanelComments } from "./editing.js";
@@ -20,12 +21,25 @@ const FLAG_REASONS = [
   ["other", "Other"],
 ];
 const FLAG_THANKS = "Flagged — thank you. The moderators will look at it.";
+// How each action is shown, in the order its buttons come (which apply is the item's `can`).
 const ACTIONS = {
-  hide: { label: "Hide", done: "Hidden", field: "Why hide it?", required: true },
-  unhide: { label: "Unhide", done: "Shown again", field: "Why show it again?", required: false },
   approve: { label: "Approve", done: "Approved", field: "Note (optional)", required: false },
   reject: { label: "Reject", done: "Rejected", field: "Why reject it?", required: true },
+  hide: { label: "Hide", done: "Hidden", field: "Why hide it?", required: true },
+  unhide: { label: "Unhide", done: "Shown again", field: "Why show it again?", required: false },
 };
+// Approving a visible post (flagged: the server offers it only then) keeps it: its flags go.
+const KEEP = { label: "Keep", done: "Kept", field: "Note (optional)", required: false };
+const NOTHING = { edit: false, delete: false, flag: false, history: false, moderate: [] };
+
+/** What the reader may do with an item: the API's `can` (nothing when it has none). */
+export function can(item) {
+  return item.can ?? NOTHING;
+}
+
+function shownAction(action, item) {
+  return action === "approve" && item.status === "visible" ? KEEP : ACTIONS[action];
+}
 
 export function statusMark(status) {
   const text = STATUS_MARK[status];
@@ -36,37 +50,26 @@ export function editedMark(item) {
   return isEdited(item) ? h("span", { class: "ws-edited" }, "edited") : "";
 }
 
-/** The actions a moderator may take on an item in its status. */
-function actionsFor(status) {
-  if (status === "visible") return ["hide"];
-  if (status === "pending") return ["approve", "reject", "hide"];
-  if (status === "hidden") return ["unhide"];
-  return [];
-}
-
-/** Buttons for `actions` (a `.ws-actions` paragraph) and what goes after it: an open form, the
- * thank-you after a flag, a history. */
+/** Buttons for what `item.can` allows (into `actions`, a `.ws-actions` paragraph) and what goes
+ * after it: an open form, the thank-you after a flag, a history. */
 export function moderationTools(ws, type, item, actions) {
-  const { data, panelForms, flagged, histories } = ws;
+  const { panelForms, flagged, histories } = ws;
   const key = `${type}-${item.id}`;
-  const mine = ws.me !== null && item.author === ws.me;
-  const live = item.status !== "deleted";
+  const allowed = can(item);
   const after = [];
-  // Flag what the group can read: held posts are the moderators' already.
-  const flaggable = data.canAnnotate && item.status === "visible" && !mine;
   const moderating = panelForms.get(`moderate-${key}`);
-  if (ws.canModerate && live && !mine && item.visibility !== "private" && !moderating) {
-    for (const action of actionsFor(item.status)) {
+  if (!moderating) {
+    for (const action of Object.keys(ACTIONS).filter((a) => allowed.moderate.includes(a))) {
       actions.append(
         button(
-          ACTIONS[action].label,
+          shownAction(action, item).label,
           () => openForm(ws, `moderate-${key}`, { action, reason: "" }),
           { "data-action": action, "data-key": `${action}-${key}` },
         ),
       );
     }
   }
-  if (flaggable) {
+  if (allowed.flag) {
     if (flagged.has(key)) {
       after.push(h("p", { class: "ws-flagged", "data-key": `flagged-${key}` }, FLAG_THANKS));
     } else if (!panelForms.has(`flag-${key}`)) {
@@ -79,7 +82,7 @@ export function moderationTools(ws, type, item, actions) {
       );
     }
   }
-  if ((mine || ws.canModerate) && isEdited(item)) {
+  if (allowed.history && isEdited(item)) {
     actions.append(
       button(histories.has(key) ? "Hide history" : "History", () => toggleHistory(ws, type, item), {
         "data-action": "history",
@@ -186,7 +189,7 @@ function flagForm(ws, type, item) {
 function moderationForm(ws, type, item, state) {
   const key = `${type}-${item.id}`;
   const formKey = `moderate-${key}`;
-  const action = ACTIONS[state.action];
+  const action = shownAction(state.action, item);
   const reason = h("input", {
     id: `ws-${formKey}-reason`,
     name: "reason",

@@ -1,7 +1,9 @@
 // The side panel for one paragraph (beside the text on a wide screen, a drawer on a phone):
 // everyone's annotations by role, with notes, links and threads, and the paragraph's own
 // discussion. What goes inside a thread is threads.js's; the text boxes are composer.js's; edit
-// and delete are editing.js's; flag, hide and history are moderation.js's.
+// and delete are editing.js's; flag, hide and history are moderation.js's. Which of these an
+// annotation or a link offers is its `can`, as the API answered it for this reader; the page's
+// `canAnnotate` only says whether the reader may write here at all (tag, comment, link).
 
 import { composer } from "./composer.js";
 import { button, elementOf, h, snippet, when } from "./dom.js";
@@ -9,7 +11,7 @@ import { deleteAnnotation, editAnnotation } from "./editing.js";
 import { takeComments, upsert } from "./layer.js";
 import { startLinking } from "./links.js";
 import { scheduleMinimap } from "./minimap.js";
-import { editedMark, moderationTools, statusMark } from "./moderation.js";
+import { can, editedMark, moderationTools, statusMark } from "./moderation.js";
 import { say } from "./notice.js";
 import { choose } from "./selection.js";
 import { isShown } from "./shown.js";
@@ -186,7 +188,6 @@ export function renderPanel(ws) {
 function annotationItem(ws, a, comments, links) {
   const { data } = ws;
   const item = a.full;
-  const mine = a.author === ws.me;
   let classes = `ws-annotation role-${a.role}`;
   if (ws.chosen === a.id) classes += " is-chosen";
   if (a.status !== "visible") classes += ` is-${a.status}`;
@@ -240,9 +241,11 @@ function annotationItem(ws, a, comments, links) {
       }),
     );
   }
-  if (mine && data.canAnnotate) {
+  if (can(item).edit) {
+    actions.append(button("Edit", () => editAnnotation(ws, li, a), { "data-key": `edit-${a.id}` }));
+  }
+  if (can(item).delete) {
     actions.append(
-      button("Edit", () => editAnnotation(ws, li, a), { "data-key": `edit-${a.id}` }),
       button("Delete", () => deleteAnnotation(ws, a), { "data-key": `delete-${a.id}` }),
     );
   }
@@ -286,7 +289,7 @@ function linkItem(ws, l, otherId, relation) {
       }),
     );
   }
-  if (l.author === ws.me && ws.data.canAnnotate) {
+  if (can(l).delete) {
     li.append(
       " ",
       button("Remove link", async () => {

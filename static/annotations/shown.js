@@ -1,16 +1,15 @@
-// What the reader is shown: held posts (the client's guard), then the filters and blind mode.
-// Pure questions about the state; drawing is text.js's, minimap.js's and panel.js's.
+// What the reader is shown: what left their view, then the filters and blind mode.
+// Pure questions about the state; drawing is text.js's, minimap.js's and panel.js's. Who may
+// see what is the server's to decide (`visible_to`): nothing here repeats that rule.
 
 import { annotationsOf, taggedByMe } from "./state.js";
 
 export const HELD = new Set(["hidden", "pending"]);
 
-/** An item (the API's object) this reader must not see: gone from their view ("removed", the
- * `since` feed's word for it), or held (hidden or pending) while they are neither its author
- * nor a moderator. The server never sends those; this is the client's own guard. */
-export function isHeldFromMe(ws, item) {
-  if (item.status === "removed") return true;
-  return HELD.has(item.status) && !ws.canModerate && (ws.me === null || item.author !== ws.me);
+/** An item (the API's object) gone from the reader's view: the `since` feed sends what they no
+ * longer see as a bare tombstone, status "removed" (annotations/feed.py). */
+export function isRemoved(item) {
+  return item.status === "removed";
 }
 
 /** A comment counts on its paragraph's chip unless it is a tombstone or out of view. */

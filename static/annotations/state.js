@@ -26,7 +26,6 @@ export function createState(data, doc = document) {
     data,
     api: makeApi(data.csrfToken),
     me: data.user?.username ?? null,
-    canModerate: Boolean(data.canModerate),
     roles,
     activeRoles,
     roleByKey,

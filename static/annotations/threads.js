@@ -1,9 +1,10 @@
 // Threads in the panel: comments with their replies, tombstones for what was deleted or removed.
+// Edit, Delete and Reply on a comment are offered as its `can` says (the API's answer).
 
 import { composer } from "./composer.js";
 import { button, h, when } from "./dom.js";
 import { deleteComment, editComment } from "./editing.js";
-import { editedMark, moderationTools, statusMark } from "./moderation.js";
+import { can, editedMark, moderationTools, statusMark } from "./moderation.js";
 
 const REMOVED_COMMENT = "A comment here was removed by a moderator.";
 const DELETED_COMMENT = "This comment was deleted by its author.";
@@ -37,6 +38,7 @@ export function thread(ws, comments, empty) {
 
 function commentItem(ws, c, replies, depth, render) {
   const { data } = ws;
+  const allowed = can(c);
   if (c.status === "removed") {
     return h(
       "li",
@@ -65,16 +67,20 @@ function commentItem(ws, c, replies, depth, render) {
   }
   li.append(statusMark(c.status));
   const actions = h("p", { class: "ws-actions" });
-  if (c.status !== "deleted" && data.canAnnotate && c.author === ws.me) {
+  if (allowed.edit) {
     actions.append(
       button("Edit", () => editComment(ws, li, c), { "data-key": `edit-comment-${c.id}` }),
+    );
+  }
+  if (allowed.delete) {
+    actions.append(
       button("Delete", () => deleteComment(ws, c), { "data-key": `delete-comment-${c.id}` }),
     );
   }
   const extra = moderationTools(ws, "comment", c, actions);
   if (actions.childNodes.length) li.append(actions);
   li.append(...extra);
-  if (c.status !== "deleted" && data.canAnnotate) {
+  if (allowed.reply) {
     li.append(
       composer(ws, {
         key: `reply-${c.id}`,

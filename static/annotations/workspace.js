@@ -18,8 +18,9 @@
 // - moderation: members flag others' posts; the author sees their own held post marked; the
 //   group's owners and moderators see everyone's, marked, and hide, unhide, approve or reject
 //   from the panel (moderation.js). What a reader may not see never reaches the page (the
-//   server's `visible_to`); what leaves their view later is dropped (shown.js `isHeldFromMe`,
-//   "removed").
+//   server's `visible_to`); what leaves their view later is dropped (the `since` feed's
+//   "removed", shown.js `isRemoved`). What the reader may do with an item is the item's `can`,
+//   as the API answers it: the script repeats no rule of who may edit, flag or moderate what.
 //
 // The state is one object (state.js) made here and handed to every function as its first
 // argument; the modules import each other's functions, never state. Nothing in them runs when

@@ -32,6 +32,7 @@ KEYS = {
     "updated",
     "version",
     "edited",
+    "can",
 }
 
 
@@ -68,6 +69,14 @@ def test_a_member_annotates_a_passage(member_api, paragraph, paper):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert set(body) == KEYS
+    # What the author may do with it now (tests/annotations/test_api_can.py: every role).
+    assert body["can"] == {
+        "edit": True,
+        "delete": True,
+        "flag": False,
+        "history": True,
+        "moderate": [],
+    }
     start = paragraph.text.index("readers disagree")
     assert body["quote"] == {
         "exact": "readers disagree",

@@ -26,6 +26,7 @@ KEYS = {
     "updated",
     "version",
     "edited",
+    "can",
 }
 
 
@@ -46,6 +47,14 @@ def test_a_member_comments_on_a_paragraph(member, paragraph, paper):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert set(body) == KEYS
+    assert body["can"] == {
+        "edit": True,
+        "delete": True,
+        "flag": False,
+        "history": True,
+        "moderate": [],
+        "reply": True,
+    }
     assert (body["paper"], body["paragraph"], body["anchor"], body["annotation"]) == (
         paper.pk,
         paragraph.pk,

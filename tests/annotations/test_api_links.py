@@ -32,7 +32,8 @@ def test_a_member_links_two_annotations(moderator, pair, paper):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert set(body) == {"id", "paper", "source", "target", "relation", "author", "created"}
+    assert set(body) == {"id", "paper", "source", "target", "relation", "author", "created", "can"}
+    assert body["can"] == {"delete": True}
     assert (body["paper"], body["source"], body["target"], body["relation"], body["author"]) == (
         paper.pk,
         evidence.pk,

@@ -4,6 +4,7 @@ and for many items. Each test runs at two sizes with one ceiling."""
 import pytest
 from rest_framework.test import APIClient
 
+from annotations.models import Comment
 from annotations.services import comment_create, link_create
 from papers.models import Membership
 from tests.conftest import join, make_user
@@ -109,3 +110,22 @@ def test_annotation_create(public_paper, public_group, member, size, django_asse
             format="json",
         )
     assert response.status_code == 201, response.json()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("on", ["paragraph", "annotation", "parent"])
+def test_comment_create(
+    public_paper, public_group, member, on, size, django_assert_max_num_queries
+):
+    crowd(public_group, public_paper, size)
+    top = Comment.objects.filter(paper=public_paper, parent=None).first()
+    named = {"paragraph": top.paragraph_id, "annotation": top.annotation_id, "parent": top.pk}
+    # what it names (with its paper and group), the membership (asked once: for the service and
+    # the answer's `can`), for an annotation whether the caller sees it, the insert and its
+    # savepoint or transaction (two queries)
+    with django_assert_max_num_queries(6):
+        response = signed_in(member).post(
+            "/api/v1/comments/", {on: named[on], "body": "A thought."}, format="json"
+        )
+    assert response.status_code == 201, response.json()
+    assert response.json()["can"]["edit"] is True
