@@ -70,6 +70,9 @@ def test_a_member_imports_a_paper_export_and_lands_on_it(signed_in, live_server,
     expect(page.locator(".messages")).to_contain_text("Imported: 1 paper,")
     expect(page.locator(".messages")).to_contain_text("1 annotation, 0 comments")
     expect(page.get_by_role("heading", name="On Reading Together", level=1)).to_be_visible()
+    # The workspace's script is a graph of small modules: wait until it has started (it shows
+    # the tool bar) before clicking, as a reader's click before then only selects text.
+    expect(page.locator("#ws-toolbar")).to_be_visible()
     # The imported annotation's note, on the new paper's page (rendered by its script).
     imported = new.annotations.get()
     page.locator(f'mark.hl[data-annotation="{imported.pk}"]').click()  # opens the panel
