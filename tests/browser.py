@@ -10,9 +10,13 @@ every test writes screenshots of its own names.
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored; CI keeps it
+# The two windows the pages are tried and shown at.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -56,3 +60,24 @@ def browser():
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def signed_in_context(browser, live_server):
+    """`signed_in_context(user, **options)`: a new browser context (Playwright's `options`)
+    carrying the session of Django's test client logged in as `user`, and that client. The
+    contexts are closed after the test."""
+    contexts = []
+
+    def open_context(user, **options):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(**options)
+        cookie = client.cookies["sessionid"].value
+        context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
+        contexts.append(context)
+        return context, client
+
+    yield open_context
+    for context in contexts:
+        context.close()

@@ -7,6 +7,10 @@
 - banned: was a member, now banned: keeps the Membership row (status banned), counts as an
   outsider everywhere and cannot rejoin through an invite.
 - anonymous: not signed in: may read public groups only.
+
+Clients built from them: `member_client` and the like for pages (`page_client(user)` for any
+user), `member_api` and the like for the API (`signed_in(user)`). The group's `paper` and one of
+its paragraphs (`paragraph`) are here too.
 """
 
 import threading
@@ -16,9 +20,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test import Client
 from django.test.testcases import LiveServerThread
+from rest_framework.test import APIClient
 
 from papers.models import Membership, ReadingGroup
+from tests.papers.makers import make_paper
 
 
 class _OneRequestAtATime(ThreadedWSGIServer):
@@ -110,6 +117,27 @@ def banned(group):
     return user
 
 
+@pytest.fixture
+def paper(group, owner):
+    """A ready paper in the (private) cast group, uploaded by the owner."""
+    return make_paper(group, user=owner)
+
+
+@pytest.fixture
+def paragraph(paper):
+    """A body paragraph of the makers' paper: "As reader 0 argued (Smith, 2001), readers
+    disagree …"."""
+    return paper.paragraphs.get(kind="body", text__contains="reader 0")
+
+
+def page_client(user) -> Client:
+    """A browser's client, logged in as `user` (None: anonymous)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
 def _client_for(client, user):
     client.force_login(user)
     return client
@@ -138,6 +166,35 @@ def outsider_client(client, outsider):
 @pytest.fixture
 def banned_client(client, banned):
     return _client_for(client, banned)
+
+
+def signed_in(user) -> APIClient:
+    """An API client that calls as `user` (DRF's force_authenticate: no session, no CSRF); with
+    None, one that sends no credentials."""
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def owner_api(owner):
+    return signed_in(owner)
+
+
+@pytest.fixture
+def moderator_api(moderator):
+    return signed_in(moderator)
+
+
+@pytest.fixture
+def member_api(member):
+    return signed_in(member)
+
+
+@pytest.fixture
+def outsider_api(outsider):
+    return signed_in(outsider)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework import viewsets
 from rest_framework.request import Request
-from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
+from rest_framework.test import APIRequestFactory, force_authenticate
 
 import annotations.services
 import papers.services
@@ -20,28 +20,11 @@ from annotations.services import (
 from papers.api.base import APIv1Settings, exception_handler
 from papers.errors import Conflict, UploadTooLarge
 from papers.groups import group_create
-from tests.conftest import make_user
-from tests.papers.makers import make_paper
+from tests.conftest import make_user, signed_in
 
 STALE = (
     "This changed since version 1 (it is at version 2 now): reload it and make your change again."
 )
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def paper(group, owner):
-    return make_paper(group, user=owner)
-
-
-@pytest.fixture
-def paragraph(paper):
-    return paper.paragraphs.get(kind="body", text__contains="reader 0")
 
 
 # A stale If-Match: 412 from every endpoint that changes a versioned item

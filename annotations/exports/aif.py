@@ -19,20 +19,14 @@ A group export is one graph for all its papers. The three lists are written one 
 other, each reading the rows again, so that nothing is held in memory.
 """
 
-import json
 from collections.abc import Iterable, Iterator
 
 from papers.models import Paper, ReadingGroup
 
-from . import rows
+from . import rows, stream
 from .rows import scope_for
 
 RELATIONS = {"supports": ("RA", "Default Inference"), "attacks": ("CA", "Default Conflict")}
-_ROWS_PER_CHUNK = 200
-
-
-def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _stamp(iso: str) -> str:
@@ -127,12 +121,4 @@ def _locutions(authors: Iterable[tuple[int, str | None]]) -> Iterator[dict]:
 
 
 def _list(items: Iterable[dict]) -> Iterator[str]:
-    batch, first = [], True
-    for item in items:
-        batch.append(("\n" if first else ",\n") + _dump(item))
-        first = False
-        if len(batch) >= _ROWS_PER_CHUNK:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
+    return stream.chunks(stream.items(items))

@@ -26,25 +26,20 @@
 keys), so no count query runs before the first byte.
 """
 
-import json
 from collections.abc import Iterator
 
 from django.conf import settings
 
 from papers.models import Paper, ReadingGroup
 
-from . import rows
+from . import rows, stream
 from .rows import Scope, scope_for
+from .stream import dump
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 VOCAB = "urn:marginalia:vocab:"
 CONTEXT = [ANNO_CONTEXT, {"marginalia": VOCAB}]
 HTML_FRAGMENT = "http://tools.ietf.org/rfc/rfc3986"
-_ROWS_PER_CHUNK = 200
-
-
-def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _site() -> str:
@@ -95,7 +90,7 @@ def _head(collection: str, label: str) -> str:
     page = {"id": collection + "&page=0", "type": "AnnotationPage", "partOf": collection,
             "startIndex": 0}  # fmt: skip
     # The collection's object left open at `first`, the page's at `items`.
-    return _dump(head)[:-1] + ', "first": ' + _dump(page)[:-1] + ', "items": ['
+    return dump(head)[:-1] + ', "first": ' + dump(page)[:-1] + ', "items": ['
 
 
 def _tail(total: int) -> str:
@@ -103,15 +98,12 @@ def _tail(total: int) -> str:
 
 
 def _items(items, counter: _Counter) -> Iterator[str]:
-    batch = []
-    for item in items:
-        batch.append(("\n" if counter.count == 0 else ",\n") + _dump(item))
-        counter.count += 1
-        if len(batch) >= _ROWS_PER_CHUNK:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
+    def lines() -> Iterator[str]:
+        for item in items:
+            yield ("\n" if counter.count == 0 else ",\n") + dump(item)
+            counter.count += 1
+
+    return stream.chunks(lines())
 
 
 def _paper_items(paper: Paper, scope: Scope) -> Iterator[dict]:

@@ -20,31 +20,24 @@ Written as a stream: the first chunk leaves before any query, then each list a b
 chunk, the rows read by annotations.exports.rows with `.iterator()` so memory stays flat.
 """
 
-import json
 from collections.abc import Iterable, Iterator
 
 from papers.models import Paper, ReadingGroup
 
-from . import rows
+from . import rows, stream
 from .rows import Scope, scope_for
+from .stream import dump
 
 SCHEMA = "marginalia-export/1"
-# Rows joined into one chunk: few enough that the first bytes leave early, enough that a
-# streaming response is not written a line at a time.
-_ROWS_PER_CHUNK = 200
-
-
-def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def paper_chunks(paper: Paper, *, user=None) -> Iterator[str]:
     """The paper's native export, in chunks: structure as everyone who may see the paper sees it;
     annotations, comments and links as `user` may see them (annotations.exports.rows.Scope), or
     everything, held items marked by their `status`, with no user (the `export_paper` command)."""
-    yield '{"schema": ' + _dump(SCHEMA)
+    yield '{"schema": ' + dump(SCHEMA)
     scope = scope_for(paper.group, user)
-    yield ',\n"paper": ' + _dump(rows.paper_head(paper))
+    yield ',\n"paper": ' + dump(rows.paper_head(paper))
     yield from _list("roles", rows.roles(paper.group))
     yield from _paper_lists(paper, scope)
     if scope.moderation:
@@ -54,14 +47,14 @@ def paper_chunks(paper: Paper, *, user=None) -> Iterator[str]:
 
 def group_chunks(group: ReadingGroup, *, user=None) -> Iterator[str]:
     """Every paper of the group, one after the other, in one document (module docstring)."""
-    yield '{"schema": ' + _dump(SCHEMA)
+    yield '{"schema": ' + dump(SCHEMA)
     scope = scope_for(group, user)
-    yield ',\n"group": ' + _dump(rows.group_head(group))
+    yield ',\n"group": ' + dump(rows.group_head(group))
     yield from _list("roles", rows.roles(group))
     yield ',\n"papers": ['
     for index, paper in enumerate(rows.papers(group)):
         paper.group = group  # the scope's group object (its membership already looked up)
-        yield ("\n" if index == 0 else ",\n") + '{"paper": ' + _dump(rows.paper_head(paper))
+        yield ("\n" if index == 0 else ",\n") + '{"paper": ' + dump(rows.paper_head(paper))
         yield from _paper_lists(paper, scope)
         yield "\n}"
     yield "\n]"
@@ -84,13 +77,12 @@ def _paper_lists(paper: Paper, scope: Scope) -> Iterator[str]:
 
 
 def _list(name: str, items: Iterable[dict]) -> Iterator[str]:
-    batch = [f',\n"{name}": [']
-    first = True
-    for item in items:
-        batch.append(("\n" if first else ",\n") + _dump(item))
-        first = False
-        if len(batch) >= _ROWS_PER_CHUNK:
-            yield "".join(batch)
-            batch = []
-    batch.append("]" if first else "\n]")
-    yield "".join(batch)
+    def pieces() -> Iterator[str]:
+        yield f',\n"{name}": ['
+        empty = True
+        for line in stream.items(items):
+            empty = False
+            yield line
+        yield "]" if empty else "\n]"
+
+    return stream.chunks(pieces())

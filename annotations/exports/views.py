@@ -53,6 +53,28 @@ def _download(url: str, name: str) -> HttpResponse:
     return redirect(f"{url}?{urlencode({'format': name})}")
 
 
+def _page(
+    request: HttpRequest,
+    group: ReadingGroup,
+    paper: Paper | None,
+    *,
+    chosen: str,
+    scope: str,
+    error: str | None,
+) -> HttpResponse:
+    """The export page of the paper, or of the group (no paper); 400 with the error shown."""
+    context = {
+        "group": group,
+        "paper": paper,
+        "formats": format_choices(),
+        "chosen": chosen,
+        "scope": scope,
+        "error": error,
+        "moderator": is_moderator_or_owner(request.user, group),
+    }
+    return render(request, "exports/export.html", context, status=400 if error else 200)
+
+
 @require_GET
 def paper_export(request: HttpRequest, paper_id: int) -> HttpResponse:
     paper = _get_paper_for_user(request.user, paper_id)
@@ -67,16 +89,7 @@ def paper_export(request: HttpRequest, paper_id: int) -> HttpResponse:
         if scope == "group":
             return _download(reverse("group-export", args=[group.slug]), name)
         return _download(reverse("paper-export", args=[paper.pk]), name)
-    context = {
-        "group": group,
-        "paper": paper,
-        "formats": format_choices(),
-        "chosen": name,
-        "scope": scope,
-        "error": error,
-        "moderator": is_moderator_or_owner(request.user, group),
-    }
-    return render(request, "exports/export.html", context, status=400 if error else 200)
+    return _page(request, group, paper, chosen=name, scope=scope, error=error)
 
 
 @require_GET
@@ -86,13 +99,4 @@ def group_export(request: HttpRequest, slug: str) -> HttpResponse:
     name, error = _chosen_format(request)
     if "format" in request.GET and error is None:
         return _download(reverse("group-export", args=[group.slug]), name)
-    context = {
-        "group": group,
-        "paper": None,
-        "formats": format_choices(),
-        "chosen": name,
-        "scope": "group",
-        "error": error,
-        "moderator": is_moderator_or_owner(request.user, group),
-    }
-    return render(request, "exports/export.html", context, status=400 if error else 200)
+    return _page(request, group, None, chosen=name, scope="group", error=error)

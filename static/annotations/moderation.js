@@ -140,17 +140,9 @@ function flagForm(ws, type, item) {
     rows: "2",
     "data-key": `${formKey}-note`,
   });
-  note.value = state.note;
-  select.addEventListener("change", () => {
-    state.reason = select.value;
-  });
-  note.addEventListener("input", () => {
-    state.note = note.value;
-  });
-  const error = h("p", { class: "ws-error", role: "alert", hidden: !state.error }, state.error);
-  const form = h(
-    "form",
-    { class: "ws-small-form ws-flag-form", "data-key": formKey, "aria-label": `Flag this ${type}` },
+  keep(select, state, "reason", "change");
+  keep(note, state, "note");
+  const fields = [
     h("p", {}, h("label", { for: select.id }, "Reason "), select),
     h(
       "p",
@@ -163,27 +155,16 @@ function flagForm(ws, type, item) {
       ),
       note,
     ),
-    error,
-    h(
-      "p",
-      { class: "ws-composer-actions" },
-      h("button", { type: "submit", class: "button ws-small" }, "Send flag"),
-      button("Cancel", () => closeForm(ws, formKey, `flag-button-${key}`)),
-    ),
-  );
-  submitWith(form, state, error, async () => {
-    await ws.api.post(ws.data.api.flags, {
-      target_type: type,
-      target: item.id,
-      reason: select.value,
-      note: note.value,
-    });
+  ];
+  const attrs = { class: "ws-flag-form", "data-key": formKey, "aria-label": `Flag this ${type}` };
+  const cancel = () => closeForm(ws, formKey, `flag-button-${key}`);
+  return smallForm(attrs, state, fields, "Send flag", cancel, async () => {
+    await postAbout(ws, ws.data.api.flags, type, item, { reason: select.value, note: note.value });
     ws.panelForms.delete(formKey);
     ws.flagged.add(key);
     renderPanel(ws);
     say(ws, FLAG_THANKS);
   });
-  return form;
 }
 
 function moderationForm(ws, type, item, state) {
@@ -199,35 +180,18 @@ function moderationForm(ws, type, item, state) {
     required: action.required,
     autocomplete: "off",
   });
-  reason.value = state.reason;
-  reason.addEventListener("input", () => {
-    state.reason = reason.value;
-  });
-  const error = h("p", { class: "ws-error", role: "alert", hidden: !state.error }, state.error);
-  const form = h(
-    "form",
-    {
-      class: "ws-small-form ws-moderate-form",
-      "data-key": formKey,
-      "data-moderate": state.action,
-      "aria-label": `${action.label} this ${type}`,
-    },
-    h("p", {}, h("label", { for: reason.id }, action.field), reason),
-    error,
-    h(
-      "p",
-      { class: "ws-composer-actions" },
-      h("button", { type: "submit", class: "button ws-small" }, action.label),
-      button("Cancel", () => closeForm(ws, formKey, `${state.action}-${key}`)),
-    ),
-  );
-  submitWith(form, state, error, async () => {
-    await ws.api.post(ws.data.api.moderation, {
-      target_type: type,
-      target: item.id,
-      action: state.action,
-      reason: reason.value,
-    });
+  keep(reason, state, "reason");
+  const fields = [h("p", {}, h("label", { for: reason.id }, action.field), reason)];
+  const attrs = {
+    class: "ws-moderate-form",
+    "data-key": formKey,
+    "data-moderate": state.action,
+    "aria-label": `${action.label} this ${type}`,
+  };
+  const cancel = () => closeForm(ws, formKey, `${state.action}-${key}`);
+  return smallForm(attrs, state, fields, action.label, cancel, async () => {
+    const answer = { action: state.action, reason: reason.value };
+    await postAbout(ws, ws.data.api.moderation, type, item, answer);
     ws.panelForms.delete(formKey);
     // Moderators still see what they hid: read it again, marked, in place.
     if (type === "annotation") {
@@ -238,12 +202,39 @@ function moderationForm(ws, type, item, state) {
     say(ws, message);
     showNotice(ws, message);
   });
-  return form;
 }
 
-// A small panel form (flag, moderate) sends with `work`: busy meanwhile; a failure is shown in
-// the form and kept in `state`, so a redraw of the panel keeps it.
-function submitWith(form, state, error, work) {
+// A small form's answer about an item (a flag, a moderation action), sent to `url`.
+function postAbout(ws, url, type, item, answer) {
+  return ws.api.post(url, { target_type: type, target: item.id, ...answer });
+}
+
+// A field of a small form keeps what is typed in `state[name]`: a redraw of the panel puts it
+// back.
+function keep(field, state, name, event = "input") {
+  field.value = state[name];
+  field.addEventListener(event, () => {
+    state[name] = field.value;
+  });
+}
+
+// A small panel form (flag, moderate): its fields, an error line, its button and Cancel. Sent
+// with `work`: busy meanwhile; a failure is shown in the form and kept in `state`, so a redraw
+// of the panel keeps it.
+function smallForm(attrs, state, fields, label, cancel, work) {
+  const error = h("p", { class: "ws-error", role: "alert", hidden: !state.error }, state.error);
+  const form = h(
+    "form",
+    { ...attrs, class: `ws-small-form ${attrs.class}` },
+    fields,
+    error,
+    h(
+      "p",
+      { class: "ws-composer-actions" },
+      h("button", { type: "submit", class: "button ws-small" }, label),
+      button("Cancel", cancel),
+    ),
+  );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     form.setAttribute("aria-busy", "true");
@@ -257,6 +248,7 @@ function submitWith(form, state, error, work) {
       form.removeAttribute("aria-busy");
     }
   });
+  return form;
 }
 
 async function toggleHistory(ws, type, item) {

@@ -1,25 +1,14 @@
-"""Annotation fixtures on top of the cast (tests/conftest.py): a paper of the group with a few
-paragraphs, and `make_*` helpers that go through the services."""
+"""Annotation fixtures on top of the cast (tests/conftest.py, which also has the group's `paper`
+and its `paragraph`): a public group with the same cast, the permission tables' scene, and
+`make_*` helpers that go through the services."""
 
 import pytest
-from django.test import Client
 
 from annotations.services import annotation_create, comment_create
-from papers.models import Membership
+from papers.models import Membership, ReadingGroup
+from tests.browser import DESKTOP
 from tests.conftest import join, make_group, make_user
 from tests.papers.makers import make_paper
-
-# A paragraph of the makers' paper: "As reader 0 argued (Smith, 2001), readers disagree …"
-
-
-@pytest.fixture
-def paper(group, owner):
-    return make_paper(group, user=owner)
-
-
-@pytest.fixture
-def paragraph(paper):
-    return paper.paragraphs.get(kind="body", text__contains="reader 0")
 
 
 @pytest.fixture
@@ -38,12 +27,22 @@ def public_paper(public_group, owner, moderator, member, banned):
 
 CALLERS = ("anonymous", "outsider", "member", "moderator", "owner", "banned")
 
+# The API's `can` (what the reader may do with an item): nothing, and what the author of a live
+# post may do (every reader and status: test_api_can.py).
+CAN_NOTHING = {"edit": False, "delete": False, "flag": False, "history": False, "moderate": []}
+CAN_AUTHOR = CAN_NOTHING | {"edit": True, "delete": True, "history": True}
 
-def cast_scene(kind, *, group, public_group, owner, moderator, member, banned, outsider,
-               others=()) -> dict:  # fmt: skip
-    """The cast for a permission table: in the private `group` (their fixture roles), or in a
-    public group where they hold the same roles (`others` join it as plain members); a paper of
-    that group; `users` by caller name (anonymous: None)."""
+
+def cast_scene(request, *, others=()) -> dict:
+    """The cast for a permission table, for a fixture parametrized by the kind of group: in the
+    private `group` (their fixture roles), or in a public group where they hold the same roles
+    (`others` join it as plain members); a paper of that group; `users` by caller name
+    (anonymous: None)."""
+    kind = request.param
+    group, public_group, owner, moderator, member, banned, outsider = (
+        request.getfixturevalue(name)
+        for name in ("group", "public_group", "owner", "moderator", "member", "banned", "outsider")
+    )
     the_group = group
     if kind == "public":
         for user, role in ((owner, "owner"), (moderator, "moderator"), (member, "member")):
@@ -57,12 +56,24 @@ def cast_scene(kind, *, group, public_group, owner, moderator, member, banned, o
     return {"kind": kind, "group": the_group, "paper": paper, "users": users}
 
 
-def page_client(user) -> Client:
-    """A browser's client, logged in as `user` (None: anonymous)."""
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+@pytest.fixture
+def person(signed_in_context):
+    """`person(user, viewport=None)`: a page in a browser context of its own, signed in as `user`
+    (the browser tests of the workspace); the page collects script errors and failed requests
+    in `page.errors`."""
+
+    def open_page(user, viewport=None):
+        context, _ = signed_in_context(user, viewport=viewport or DESKTOP, reduced_motion="reduce")
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on(
+            "response",
+            lambda r: page.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        return page
+
+    return open_page
 
 
 def make_annotation(user, paragraph, role="claim", **kw):
@@ -72,6 +83,18 @@ def make_annotation(user, paragraph, role="claim", **kw):
 def make_comment(user, **kw):
     kw.setdefault("body", "A comment.")
     return comment_create(user=user, **kw)
+
+
+def premoderated(group, make):
+    """Make a post (`make()`) while the group holds every member's posts for approval: a pending
+    post, in a group that holds nothing afterwards."""
+    ReadingGroup.objects.filter(pk=group.pk).update(premoderation="all")
+    group.refresh_from_db()
+    try:
+        return make()
+    finally:
+        ReadingGroup.objects.filter(pk=group.pk).update(premoderation="off")
+        group.refresh_from_db()
 
 
 __all__ = ["make_annotation", "make_comment", "make_user"]

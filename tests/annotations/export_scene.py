@@ -10,8 +10,8 @@ from annotations.services import (
     comment_delete,
     link_create,
 )
-from papers.models import Paragraph, ReadingGroup
-from tests.annotations.conftest import make_annotation, make_comment
+from papers.models import Paragraph
+from tests.annotations.conftest import make_annotation, make_comment, premoderated
 
 EMOJI_TEXT = 'Emoji 🎉 party, "quoted", with commas,\nand a line break 😀 here.'
 NOTES = {
@@ -30,16 +30,6 @@ BODIES = {
     "hidden": "SECRET-HIDDEN-COMMENT",
     "deleted": "SECRET-DELETED-COMMENT",
 }
-
-
-def _premoderated(group, make):
-    ReadingGroup.objects.filter(pk=group.pk).update(premoderation="all")
-    group.refresh_from_db()
-    try:
-        return make()
-    finally:
-        ReadingGroup.objects.filter(pk=group.pk).update(premoderation="off")
-        group.refresh_from_db()
 
 
 def build(paper, *, owner, moderator, member) -> dict:
@@ -61,7 +51,7 @@ def build(paper, *, owner, moderator, member) -> dict:
     )
     hidden = make_annotation(member, first, "evidence", quote={"exact": "readers"},
                              note=NOTES["hidden"])  # fmt: skip
-    pending = _premoderated(
+    pending = premoderated(
         group, lambda: make_annotation(member, second, "claim", note=NOTES["pending"])
     )
     private = make_annotation(member, first, "theory", note=NOTES["private"], visibility="private")

@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 
 from annotations.models import Annotation
 from annotations.services import annotation_delete, annotation_update
-from tests.conftest import join, make_user
+from tests.conftest import join, make_user, signed_in
 
-from .conftest import make_annotation
+from .conftest import CAN_AUTHOR, make_annotation
 
 ANNOTATIONS = "/api/v1/annotations/"
 KEYS = {
@@ -34,17 +34,6 @@ KEYS = {
     "edited",
     "can",
 }
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def member_api(member):
-    return signed_in(member)
 
 
 def detail(annotation) -> str:
@@ -70,13 +59,7 @@ def test_a_member_annotates_a_passage(member_api, paragraph, paper):
     body = response.json()
     assert set(body) == KEYS
     # What the author may do with it now (tests/annotations/test_api_can.py: every role).
-    assert body["can"] == {
-        "edit": True,
-        "delete": True,
-        "flag": False,
-        "history": True,
-        "moderate": [],
-    }
+    assert body["can"] == CAN_AUTHOR
     start = paragraph.text.index("readers disagree")
     assert body["quote"] == {
         "exact": "readers disagree",

@@ -5,14 +5,13 @@ annotations.moderation.services); the browser reads `can` instead of repeating t
 
 import pytest
 from django.db import transaction
-from rest_framework.test import APIClient
 
 from annotations.models import Annotation, Comment, Status
 from annotations.moderation import services as moderation
 from annotations.services import comment_delete, link_create
-from tests.conftest import join, make_user
+from tests.conftest import join, make_user, signed_in
 
-from .conftest import make_annotation, make_comment
+from .conftest import CAN_AUTHOR, CAN_NOTHING, make_annotation, make_comment
 
 ANNOTATIONS = "/api/v1/annotations/"
 COMMENTS = "/api/v1/comments/"
@@ -21,15 +20,7 @@ FLAGS = "/api/v1/flags/"
 ACTIONS = "/api/v1/moderation/actions/"
 ALL_ACTIONS = ["hide", "unhide", "approve", "reject"]
 
-NOTHING = {"edit": False, "delete": False, "flag": False, "history": False, "moderate": []}
 READERS = ("anonymous", "outsider", "author", "member", "moderator", "owner", "banned")
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -81,7 +72,7 @@ def expected(reader: str, status: str, *, comment: bool) -> dict | None:
     if held and reader not in ("author", "moderator", "owner"):
         return None
     live = status != "deleted"
-    can = dict(NOTHING)
+    can = dict(CAN_NOTHING)
     if reader == "author":
         can |= {"edit": live, "delete": live, "history": True}
     elif reader == "member":
@@ -101,7 +92,7 @@ def listed(client, url: str, paper) -> dict[int, dict]:
 
 @pytest.mark.parametrize("reader", READERS)
 def test_can_says_what_each_reader_may_do(scene, reader):
-    client = client_for(scene[reader])
+    client = signed_in(scene[reader])
     for url, kind in ((ANNOTATIONS, "annotations"), (COMMENTS, "comments")):
         seen = listed(client, url, scene["paper"])
         for status, item in scene[kind].items():
@@ -125,7 +116,7 @@ def _rolled_back(send):
 @pytest.mark.parametrize("reader", READERS)
 def test_the_write_endpoints_take_what_can_allows_and_refuse_the_rest(scene, reader):
     user = scene[reader]
-    client = client_for(user)
+    client = signed_in(user)
     refused = {401} if user is None else {400, 403, 404, 409}
     for url, kind in ((ANNOTATIONS, "annotations"), (COMMENTS, "comments")):
         seen = listed(client, url, scene["paper"])
@@ -174,11 +165,10 @@ def test_the_write_endpoints_take_what_can_allows_and_refuse_the_rest(scene, rea
 def test_a_moderator_may_moderate_their_own_post_and_can_says_so(scene, moderator):
     paragraph = scene["annotations"]["visible"].paragraph
     own = make_annotation(moderator, paragraph, note="Mine")
-    can = client_for(moderator).get(f"{ANNOTATIONS}{own.pk}/").json()["can"]
-    assert can == {"edit": True, "delete": True, "flag": False, "history": True,
-                   "moderate": ["hide"]}  # fmt: skip
+    can = signed_in(moderator).get(f"{ANNOTATIONS}{own.pk}/").json()["can"]
+    assert can == CAN_AUTHOR | {"moderate": ["hide"]}
     body = {"target_type": "annotation", "target": own.pk, "action": "hide", "reason": "oops"}
-    assert client_for(moderator).post(ACTIONS, body, format="json").status_code == 201
+    assert signed_in(moderator).post(ACTIONS, body, format="json").status_code == 201
 
 
 def test_a_banned_author_keeps_their_history_and_nothing_else(scene, banned):
@@ -188,9 +178,9 @@ def test_a_banned_author_keeps_their_history_and_nothing_else(scene, banned):
     old = Annotation.objects.create(
         paper=scene["paper"], paragraph=paragraph, role=role, author=banned, note="Before"
     )
-    client = client_for(banned)
+    client = signed_in(banned)
     can = client.get(f"{ANNOTATIONS}{old.pk}/").json()["can"]
-    assert can == NOTHING | {"history": True}
+    assert can == CAN_NOTHING | {"history": True}
     assert client.get(f"{ANNOTATIONS}{old.pk}/revisions/").status_code == 200
     assert client.patch(f"{ANNOTATIONS}{old.pk}/", {"note": "x"}, format="json").status_code == 403
 
@@ -199,7 +189,7 @@ def test_a_flag_tells_the_author_nothing_through_can(scene, member):
     """Only a moderator's `can` changes with open flags (they may keep the post); its author's
     and other members' answers are the same flagged or not."""
     items = scene["annotations"]
-    client = client_for(member)
+    client = signed_in(member)
     plain, flagged = (client.get(f"{ANNOTATIONS}{items[s].pk}/").json()["can"] for s in
                       ("visible", "flagged"))  # fmt: skip
     assert plain == flagged
@@ -209,7 +199,7 @@ def test_a_held_post_is_not_flagged_it_is_with_the_moderators_already(scene, mod
     for kind in ("annotation", "comment"):
         item = scene[f"{kind}s"]["pending"]
         body = {"target_type": kind, "target": item.pk, "reason": "spam"}
-        answer = client_for(moderator).post(FLAGS, body, format="json")
+        answer = signed_in(moderator).post(FLAGS, body, format="json")
         assert answer.status_code == 400
         assert answer.json()["target"] == ["This is already with the moderators."]
 
@@ -221,7 +211,7 @@ def test_links_say_whether_the_reader_may_remove_them(scene, reader):
     link = link_create(
         user=author, source=annotations["visible"], target=annotations["flagged"], relation="cites"
     )
-    client = client_for(scene[reader])
+    client = signed_in(scene[reader])
     [found] = client.get(LINKS, {"paper": scene["paper"].pk}).json()["results"]
     assert found["can"] == {"delete": reader == "author"}
     answer = _rolled_back(lambda: client.delete(f"{LINKS}{link.pk}/"))
@@ -229,7 +219,7 @@ def test_links_say_whether_the_reader_may_remove_them(scene, reader):
 
 
 def test_the_queue_s_items_carry_the_moderator_s_can(scene, moderator):
-    results = client_for(moderator).get("/api/v1/moderation/queue/").json()["results"]
+    results = signed_in(moderator).get("/api/v1/moderation/queue/").json()["results"]
     by_target = {(r["target_type"], r["target"]): r["item"]["can"] for r in results}
     for kind in ("annotation", "comment"):
         flagged, pending = scene[f"{kind}s"]["flagged"], scene[f"{kind}s"]["pending"]
@@ -241,7 +231,7 @@ def test_the_since_feed_carries_can_and_its_tombstones_do_not(scene, member):
     """A post hidden after the reader's last look comes as a bare tombstone, with no `can`."""
     zoe = scene["member"]
     since = "2000-01-01T00:00:00Z"
-    items = client_for(zoe).get(COMMENTS, {"paper": scene["paper"].pk, "since": since})
+    items = signed_in(zoe).get(COMMENTS, {"paper": scene["paper"].pk, "since": since})
     by_id = {item["id"]: item for item in items.json()["results"]}
     hidden = by_id[scene["comments"]["hidden"].pk]
     assert hidden["status"] == "removed" and "can" not in hidden

@@ -3,12 +3,12 @@ Statuses for every caller are in test_permission_matrix.py."""
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from annotations.models import Comment
 from annotations.services import annotation_delete, comment_delete
+from tests.conftest import signed_in
 
-from .conftest import make_annotation, make_comment
+from .conftest import CAN_AUTHOR, make_annotation, make_comment
 
 COMMENTS = "/api/v1/comments/"
 KEYS = {
@@ -30,12 +30,6 @@ KEYS = {
 }
 
 
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def detail(comment) -> str:
     return f"{COMMENTS}{comment.pk}/"
 
@@ -47,14 +41,7 @@ def test_a_member_comments_on_a_paragraph(member, paragraph, paper):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert set(body) == KEYS
-    assert body["can"] == {
-        "edit": True,
-        "delete": True,
-        "flag": False,
-        "history": True,
-        "moderate": [],
-        "reply": True,
-    }
+    assert body["can"] == CAN_AUTHOR | {"reply": True}
     assert (body["paper"], body["paragraph"], body["anchor"], body["annotation"]) == (
         paper.pk,
         paragraph.pk,

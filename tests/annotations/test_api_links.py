@@ -2,20 +2,14 @@
 test_permission_matrix.py."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from annotations.models import Link
 from annotations.services import annotation_delete, link_create
+from tests.conftest import signed_in
 
 from .conftest import make_annotation
 
 LINKS = "/api/v1/links/"
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

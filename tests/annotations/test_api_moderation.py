@@ -13,7 +13,7 @@ from annotations.models import Comment, Flag, Status
 from annotations.moderation import services as moderation
 from annotations.services import annotation_delete, annotation_update, comment_update
 from papers.models import AuditEntry, Membership
-from tests.conftest import join, make_group, make_user
+from tests.conftest import join, make_group, make_user, signed_in
 from tests.papers.makers import make_paper
 
 from .conftest import make_annotation, make_comment
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.django_db
 FLAGS = "/api/v1/flags/"
 QUEUE = "/api/v1/moderation/queue/"
 ACTIONS = "/api/v1/moderation/actions/"
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def premoderate(paragraph, value: str) -> None:

@@ -6,17 +6,12 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from annotations.models import Annotation, Role
+from tests.conftest import signed_in
 
 from .conftest import make_annotation
 
 ROLES = "/api/v1/groups/seminar/roles/"
 PREVIEW = "/api/v1/preview/"
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_members_read_the_default_roles(member):

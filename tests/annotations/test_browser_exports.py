@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from annotations.moderation.services import moderate
@@ -44,23 +43,14 @@ def world(db):
 
 
 @pytest.fixture
-def signed_in(browser, live_server):
-    contexts = []
+def signed_in(signed_in_context):
+    """A page signed in as a user, that may download, and the test client with their session."""
 
     def open_page(user):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(accept_downloads=True)
-        context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value,
-              "url": live_server.url}]
-        )  # fmt: skip
-        contexts.append(context)
+        context, client = signed_in_context(user, accept_downloads=True)
         return context.new_page(), client
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def test_export_csv_then_the_group_s_json(signed_in, live_server, world):

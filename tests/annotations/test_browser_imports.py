@@ -4,7 +4,6 @@ downloads it), and lands on the new paper, told what came back, with the importe
 on the page. Screenshots in tests/artifacts/ (git-ignored)."""
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from annotations.exports import get_format
@@ -36,23 +35,14 @@ def world(db, tmp_path):
 
 
 @pytest.fixture
-def signed_in(browser, live_server):
-    contexts = []
+def signed_in(signed_in_context):
+    """A page signed in as a user."""
 
     def open_page(user):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context()
-        context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value,
-              "url": live_server.url}]
-        )  # fmt: skip
-        contexts.append(context)
+        context, _ = signed_in_context(user)
         return context.new_page()
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def test_a_member_imports_a_paper_export_and_lands_on_it(signed_in, live_server, world):

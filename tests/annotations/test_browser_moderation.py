@@ -3,61 +3,26 @@ the moderator sees the badge, opens the queue, hides the comment with a reason; 
 no longer shows it; the audit log shows the action. Screenshots of the queue and the log, at
 desktop and phone widths, go to tests/artifacts/ (git-ignored) for a person to look at.
 
-The people's browser contexts are those of test_browser_workspace.py (`person`).
+The people and the paper are test_browser_workspace_moderation.py's `cast`, their browser
+contexts tests/annotations/conftest.py's `person`.
 """
 
 import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Comment, Flag, Status
-from papers.models import AuditEntry, Membership
-from tests.annotations import test_browser_workspace as workspace
-from tests.annotations.conftest import make_annotation, make_comment
-from tests.annotations.test_browser_workspace import (
-    CLAIM,
-    make_workspace_paper,
-    open_workspace,
-    para,
-)
-from tests.browser import ARTIFACTS
-from tests.conftest import join, make_group, make_user
+from papers.models import AuditEntry
+from tests.annotations.test_browser_workspace import open_workspace
+from tests.annotations.test_browser_workspace_moderation import SPAM, THANKS, cast, open_panel
+from tests.browser import ARTIFACTS, DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-person = workspace.person  # a signed-in browser context per person (the fixture)
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-SPAM = "Buy cheap watches at example.com"
-THANKS = "Flagged — thank you. The moderators will look at it."
+__all__ = ["cast"]  # a fixture, used by name
 
 
 def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"marginalia-moderation-page-{name}.png"), full_page=True)
-
-
-@pytest.fixture
-def cast(db):
-    """A private group: olive owns it, mo moderates, amina and bo are members; a paper where
-    amina tagged the claim and posted an advertisement on its paragraph."""
-    group = make_group("Seminar")
-    olive, mo, amina, bo = (make_user(name) for name in ("olive", "mo", "amina", "bo"))
-    join(group, olive, Membership.Role.OWNER)
-    join(group, mo, Membership.Role.MODERATOR)
-    join(group, amina)
-    join(group, bo)
-    paper = make_workspace_paper(group)
-    claim = para(paper, CLAIM)
-    make_annotation(amina, claim, "claim", note="The paper's central claim.")
-    comment = make_comment(amina, paragraph=claim, body=SPAM)
-    return {"group": group, "mo": mo, "bo": bo, "paper": paper, "claim": claim, "comment": comment}
-
-
-def open_panel(page, paragraph) -> None:
-    page.locator(f'.para[data-paragraph="{paragraph.pk}"]').click()
-    page.keyboard.press("Enter")
-    expect(page.locator("#ws-panel")).to_be_visible()
-    expect(page.locator("#ws-panel")).not_to_have_attribute("aria-busy", "true")
 
 
 def test_a_flagged_comment_is_hidden_from_the_queue_and_logged(person, live_server, cast):

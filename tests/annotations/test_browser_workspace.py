@@ -10,7 +10,6 @@ person to look at.
 import json
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from annotations.models import Annotation, Comment, Link
@@ -21,7 +20,7 @@ from annotations.services import (
     comment_create,
 )
 from papers.models import Membership, Paper, Section
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, PHONE
 from tests.conftest import join, make_group, make_user
 from tests.papers.makers import add_paragraphs
 
@@ -93,41 +92,6 @@ def world(db):
     join(group, bo, Membership.Role.MEMBER)
     paper = make_workspace_paper(group)
     return {"group": group, "amina": amina, "bo": bo, "paper": paper}
-
-
-@pytest.fixture
-def person(browser, live_server):
-    """A browser context signed in as a user (Django's session cookie), one per person."""
-    contexts = []
-
-    def open_page(user, viewport=None):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(
-            viewport=viewport or {"width": 1280, "height": 900}, reduced_motion="reduce"
-        )
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.on(
-            "response",
-            lambda r: page.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def shot(page, name: str, *, full_page: bool = False) -> None:
@@ -546,7 +510,7 @@ def test_the_workspace_on_a_phone_opens_the_panel_as_a_drawer(person, live_serve
         quote={"exact": "Shared annotation changes the conditions"},
         note="The *thesis*, stated early.",
     )
-    page = open_workspace(person(amina, viewport={"width": 390, "height": 844}), live_server, paper)
+    page = open_workspace(person(amina, viewport=PHONE), live_server, paper)
     page.locator(f'.para[data-paragraph="{claim_para.pk}"] .ws-chips').click()
     panel = page.locator("#ws-panel")
     expect(panel).to_be_visible()

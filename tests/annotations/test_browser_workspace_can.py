@@ -8,15 +8,13 @@ from playwright.sync_api import expect
 
 from annotations.models import Flag
 from annotations.moderation.services import flag_create
-from tests.annotations import test_browser_workspace as workspace
 from tests.annotations.conftest import make_comment
 from tests.annotations.test_browser_workspace import open_workspace
 from tests.annotations.test_browser_workspace_moderation import cast, open_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-person = workspace.person
-__all__ = ["cast", "person"]  # fixtures, used by name
+__all__ = ["cast"]  # a fixture, used by name
 
 
 def test_a_moderator_keeps_a_flagged_post_and_moderates_their_own(person, live_server, cast):

@@ -2,8 +2,9 @@
 a moderator hides a comment from the panel and another member's open page drops it on the next
 live update, without a reload; the author sees their pending comment marked.
 
-The people, the paper and the browser contexts are those of test_browser_workspace.py. Screenshots
-(desktop and phone) go to tests/artifacts/ (git-ignored) for a person to look at.
+The paper is test_browser_workspace.py's, the browser contexts (`person`) tests/annotations/
+conftest.py's. Screenshots (desktop and phone) go to tests/artifacts/ (git-ignored) for a person
+to look at.
 """
 
 import pytest
@@ -13,7 +14,6 @@ from annotations.models import Comment, Flag, Status
 from annotations.moderation.services import moderate
 from annotations.services import annotation_update, comment_delete
 from papers.models import AuditEntry, Membership, ReadingGroup
-from tests.annotations import test_browser_workspace as workspace
 from tests.annotations.conftest import make_annotation, make_comment
 from tests.annotations.test_browser_workspace import (
     CLAIM,
@@ -23,14 +23,12 @@ from tests.annotations.test_browser_workspace import (
     open_workspace,
     para,
 )
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, PHONE
 from tests.conftest import join, make_group, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-person = workspace.person  # a signed-in browser context per person (the fixture)
-
-PHONE = {"width": 390, "height": 844}
+SPAM = "Buy cheap watches at example.com"
 THANKS = "Flagged — thank you. The moderators will look at it."
 
 
@@ -51,7 +49,7 @@ def cast(db):
     paper = make_workspace_paper(group)
     claim = para(paper, CLAIM)
     annotation = make_annotation(amina, claim, "claim", note="The paper's central claim.")
-    comment = make_comment(amina, paragraph=claim, body="Buy cheap watches at example.com")
+    comment = make_comment(amina, paragraph=claim, body=SPAM)
     return {
         "group": group,
         "olive": olive,

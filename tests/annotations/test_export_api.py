@@ -88,10 +88,8 @@ def fill(paper, *, moderator, writer, count: int = 1) -> None:
 
 
 @pytest.fixture(params=["private", "public"])
-def scene(request, group, public_group, owner, moderator, member, banned, writer, outsider):
-    scene = cast_scene(request.param, group=group, public_group=public_group, owner=owner,
-                       moderator=moderator, member=member, banned=banned, outsider=outsider,
-                       others=[writer])  # fmt: skip
+def scene(request, moderator, writer):
+    scene = cast_scene(request, others=[writer])
     fill(scene["paper"], moderator=moderator, writer=writer)
     return scene
 

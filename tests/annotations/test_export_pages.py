@@ -6,7 +6,8 @@ import pytest
 
 from annotations.exports import FORMATS
 from papers.models import Paper
-from tests.annotations.conftest import CALLERS, cast_scene, page_client
+from tests.annotations.conftest import CALLERS, cast_scene
+from tests.conftest import page_client
 from tests.papers.makers import make_paper
 
 ROLES = list(CALLERS)
@@ -15,11 +16,8 @@ NOTE = "hidden and pending posts are included"
 
 
 @pytest.fixture(params=["private", "public"])
-def scene(request, group, public_group, owner, moderator, member, banned, outsider):
-    cast = {"owner": owner, "moderator": moderator, "member": member, "banned": banned}
-    return cast_scene(
-        request.param, group=group, public_group=public_group, outsider=outsider, **cast
-    )
+def scene(request):
+    return cast_scene(request)
 
 
 browser_as = page_client

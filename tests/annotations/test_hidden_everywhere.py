@@ -35,8 +35,8 @@ from annotations.exports.native import paper_chunks
 from annotations.models import Annotation, Comment, Link, Status
 from annotations.moderation.services import moderate
 from annotations.services import link_create
-from papers.models import Membership, ReadingGroup
-from tests.annotations.conftest import make_annotation, make_comment
+from papers.models import Membership
+from tests.annotations.conftest import make_annotation, make_comment, premoderated
 from tests.conftest import join, make_user
 from tests.papers.makers import make_paper
 
@@ -67,17 +67,6 @@ def other(group):
     return user
 
 
-def _premoderated(group, make):
-    """Make a post while the group holds every member's posts for approval."""
-    ReadingGroup.objects.filter(pk=group.pk).update(premoderation="all")
-    group.refresh_from_db()
-    try:
-        return make()
-    finally:
-        ReadingGroup.objects.filter(pk=group.pk).update(premoderation="off")
-        group.refresh_from_db()
-
-
 def build_scene(paper, *, owner, moderator, member, other) -> dict:
     group = paper.group
     first, second = paper.paragraphs.filter(kind="body").order_by("position")[:2]
@@ -88,7 +77,7 @@ def build_scene(paper, *, owner, moderator, member, other) -> dict:
     hidden = make_annotation(
         member, first, "evidence", quote={"exact": text[5:20]}, note=SECRETS["hidden_annotation"]
     )
-    pending = _premoderated(
+    pending = premoderated(
         group,
         lambda: make_annotation(
             member, second, "theory", quote={"exact": second.text[:10]},
@@ -100,7 +89,7 @@ def build_scene(paper, *, owner, moderator, member, other) -> dict:
     shown = make_comment(owner, paragraph=first, body=VISIBLE["comment"])
     hidden_comment = make_comment(member, paragraph=first, body=SECRETS["hidden_comment"])
     reply = make_comment(other, parent=hidden_comment, body=VISIBLE["reply"])
-    pending_comment = _premoderated(
+    pending_comment = premoderated(
         group,
         lambda: make_comment(member, paragraph=second, body=SECRETS["pending_comment"]),
     )

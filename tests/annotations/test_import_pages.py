@@ -14,14 +14,8 @@ from annotations.exports import get_format
 from annotations.models import Annotation, Comment, Link, Role
 from annotations.services import roles_for_group
 from papers.models import Paper, Paragraph, Section
-from tests.annotations.conftest import (
-    CALLERS,
-    cast_scene,
-    make_annotation,
-    make_comment,
-    page_client,
-)
-from tests.conftest import FIXTURES, join, make_group
+from tests.annotations.conftest import CALLERS, cast_scene, make_annotation, make_comment
+from tests.conftest import FIXTURES, join, make_group, page_client
 from tests.papers.makers import make_paper
 
 ROLES = list(CALLERS)
@@ -32,11 +26,8 @@ MODELS = (Paper, Section, Paragraph, Annotation, Comment, Link, Role)
 
 
 @pytest.fixture(params=["private", "public"])
-def scene(request, group, public_group, owner, moderator, member, banned, outsider):
-    cast = {"owner": owner, "moderator": moderator, "member": member, "banned": banned}
-    return cast_scene(
-        request.param, group=group, public_group=public_group, outsider=outsider, **cast
-    )
+def scene(request):
+    return cast_scene(request)
 
 
 browser_as = page_client

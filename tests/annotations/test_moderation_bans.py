@@ -8,14 +8,13 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
-from rest_framework.test import APIClient
 
 from annotations.models import Status
 from annotations.moderation import bans
 from annotations.moderation import services as moderation
 from papers.groups import member_ban, member_unban
 from papers.models import AuditEntry, Membership
-from tests.conftest import join, make_user
+from tests.conftest import join, make_user, signed_in
 
 from .conftest import make_annotation, make_comment
 
@@ -25,12 +24,6 @@ QUEUE_PAGE = reverse("annotations:moderation_queue")
 ACT = reverse("annotations:moderation_act")
 QUEUE_API = "/api/v1/moderation/queue/"
 ACTIONS_API = "/api/v1/moderation/actions/"
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -7,17 +7,11 @@ from rest_framework.test import APIClient
 from annotations.models import Comment
 from annotations.services import comment_create, link_create
 from papers.models import Membership
-from tests.conftest import join, make_user
+from tests.conftest import join, make_user, signed_in
 
 from .conftest import make_annotation
 
 SIZES = [2, 20]
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def crowd(group, paper, size: int) -> None:

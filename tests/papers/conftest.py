@@ -6,12 +6,6 @@ from .makers import make_paper
 
 
 @pytest.fixture
-def paper(group, owner):
-    """A ready paper in the (private) cast group, uploaded by the owner."""
-    return make_paper(group, user=owner)
-
-
-@pytest.fixture
 def public_group(db):
     return make_group("Agora", visibility="public")
 

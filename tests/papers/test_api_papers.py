@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from papers.api.base import exception_handler
 from papers.models import Membership, Paper
 from papers.services import UploadTooLarge
-from tests.conftest import join, make_group, make_user
+from tests.conftest import join, make_group, make_user, signed_in
 
 from .makers import make_paper
 from .test_pages import MARKDOWN
@@ -25,22 +25,6 @@ def detail(paper) -> str:
 @pytest.fixture
 def api():
     return APIClient()
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def member_api(member):
-    return signed_in(member)
-
-
-@pytest.fixture
-def outsider_api(outsider):
-    return signed_in(outsider)
 
 
 # List

@@ -158,28 +158,29 @@ def in_viewport(page, selector: str) -> bool:
     return box is not None and 0 <= box["y"] < page.viewport_size["height"]
 
 
+def assert_opened_at(page, anchor: str) -> None:
+    """The page's target is `anchor`, scrolled into the window."""
+    assert target_id(page) == anchor
+    page.wait_for_function(
+        f"document.getElementById('{anchor}').getBoundingClientRect().top < innerHeight"
+    )
+    assert in_viewport(page, f"#{anchor}")
+
+
 def test_the_pilcrow_link_targets_its_paragraph(page, reading_url):
     url, paper = reading_url
     quote = paper.paragraphs.get(kind="quote")
     page.goto(url)
     page.locator(f'a.pilcrow[href="#{quote.anchor}"]').click()
     expect(page).to_have_url(f"{url}#{quote.anchor}")
-    assert target_id(page) == quote.anchor
-    page.wait_for_function(
-        f"document.getElementById('{quote.anchor}').getBoundingClientRect().top < innerHeight"
-    )
-    assert in_viewport(page, f"#{quote.anchor}")
+    assert_opened_at(page, quote.anchor)
 
 
 def test_a_paragraph_link_opens_at_the_paragraph(page, reading_url):
     url, paper = reading_url
     last = paper.paragraphs.get(kind="quote")
     page.goto(f"{url}#{last.anchor}")
-    assert target_id(page) == last.anchor
-    page.wait_for_function(
-        f"document.getElementById('{last.anchor}').getBoundingClientRect().top < innerHeight"
-    )
-    assert in_viewport(page, f"#{last.anchor}")
+    assert_opened_at(page, last.anchor)
 
 
 def test_hovering_or_focusing_a_citation_shows_its_entry(page, reading_url):

@@ -6,11 +6,10 @@ import re
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from papers.groups import group_create
 from papers.models import AuditEntry, Membership, ReadingGroup
-from tests.conftest import make_user
+from tests.conftest import make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +27,6 @@ def settings_form(**changes) -> dict:
     }
     data.update(changes)
     return data
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 # The settings page
@@ -118,7 +111,7 @@ def test_a_personal_group_has_nothing_to_moderate(client, db):
 
 
 def test_the_api_shows_the_settings(member, group):
-    data = api(member).get(GROUP_API).json()
+    data = signed_in(member).get(GROUP_API).json()
     assert (data["premoderation"], data["premoderation_items"], data["hide_banned_posts"]) == (
         "off",
         3,
@@ -127,7 +120,7 @@ def test_the_api_shows_the_settings(member, group):
 
 
 def test_owners_patch_them(owner, group):
-    response = api(owner).patch(
+    response = signed_in(owner).patch(
         GROUP_API,
         {"premoderation": "new_members", "premoderation_items": 10, "hide_banned_posts": True},
         format="json",
@@ -142,7 +135,7 @@ def test_owners_patch_them(owner, group):
     group.refresh_from_db()
     assert (group.premoderation_items, group.hide_banned_posts) == (10, True)
     # A PATCH of one field leaves the others.
-    api(owner).patch(GROUP_API, {"hide_banned_posts": False}, format="json")
+    signed_in(owner).patch(GROUP_API, {"hide_banned_posts": False}, format="json")
     group.refresh_from_db()
     assert (group.premoderation, group.premoderation_items, group.hide_banned_posts) == (
         "new_members",
@@ -156,14 +149,14 @@ def test_owners_patch_them(owner, group):
     [{"premoderation_items": 0}, {"premoderation_items": 51}, {"hide_banned_posts": "perhaps"}],
 )
 def test_bad_values_answer_400_with_the_field(owner, group, body):
-    response = api(owner).patch(GROUP_API, body, format="json")
+    response = signed_in(owner).patch(GROUP_API, body, format="json")
     assert response.status_code == 400
     assert set(response.json()) == set(body)
 
 
 @pytest.mark.parametrize(("who", "status"), [("moderator", 403), ("member", 403)])
 def test_only_owners_patch_them(request, group, who, status):
-    response = api(request.getfixturevalue(who)).patch(
+    response = signed_in(request.getfixturevalue(who)).patch(
         GROUP_API, {"hide_banned_posts": True}, format="json"
     )
     assert response.status_code == status
@@ -172,7 +165,7 @@ def test_only_owners_patch_them(request, group, who, status):
 
 
 def test_outsiders_patch_nothing(outsider, group):
-    response = api(outsider).patch(GROUP_API, {"hide_banned_posts": True}, format="json")
+    response = signed_in(outsider).patch(GROUP_API, {"hide_banned_posts": True}, format="json")
     assert response.status_code == 404
 
 

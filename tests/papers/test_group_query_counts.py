@@ -6,17 +6,11 @@ from rest_framework.test import APIClient
 
 from papers.groups import invite_create
 from papers.models import Membership
-from tests.conftest import join, make_group, make_user
+from tests.conftest import join, make_group, make_user, signed_in
 
 from .makers import make_paper
 
 SIZES = [2, 15]
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def crowd(group, size: int) -> None:

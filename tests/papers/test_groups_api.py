@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from papers.groups import group_create, invite_create, invite_revoke
 from papers.models import Invite, Membership, ReadingGroup
-from tests.conftest import join, make_group, make_user
+from tests.conftest import join, make_group, make_user, signed_in
 
 from .makers import make_paper
 
@@ -19,35 +19,9 @@ MEMBERS = f"{SEMINAR}members/"
 INVITES = f"{SEMINAR}invites/"
 
 
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def owner_api(owner):
-    return signed_in(owner)
-
-
-@pytest.fixture
-def moderator_api(moderator):
-    return signed_in(moderator)
-
-
-@pytest.fixture
-def member_api(member):
-    return signed_in(member)
-
-
-@pytest.fixture
-def outsider_api(outsider):
-    return signed_in(outsider)
 
 
 def accept_url(invite) -> str:

@@ -6,22 +6,15 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from papers import permissions
 from papers.groups import member_ban, member_unban
 from papers.models import AuditEntry, Membership, ReadingGroup
-from tests.conftest import join, make_group, make_user
+from tests.conftest import join, make_group, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
 MEMBERS = "/api/v1/groups/seminar/members/"
-
-
-def signed_in(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def membership(group, user) -> Membership:

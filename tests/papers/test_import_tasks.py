@@ -287,13 +287,6 @@ def test_the_stored_upload_goes_with_the_last_paper_that_uses_it(
 # The API
 
 
-@pytest.fixture
-def member_api(member):
-    client = APIClient()
-    client.force_authenticate(member)
-    return client
-
-
 def upload(data=BIG_MARKDOWN, name="long-paper.md"):
     return SimpleUploadedFile(name, data, content_type="text/markdown")
 
@@ -338,10 +331,8 @@ def test_api_shows_a_failed_import_with_its_reason(
     assert polled["status"] == "failed" and polled["error"].startswith("No paragraphs found")
 
 
-def test_an_importing_paper_is_as_private_as_any(group, member, outsider):
+def test_an_importing_paper_is_as_private_as_any(group, member, outsider_api):
     paper = start(group, member)
-    outsider_api = APIClient()
-    outsider_api.force_authenticate(outsider)
     assert outsider_api.get(f"{PAPERS}{paper.pk}/").status_code == 404
     assert APIClient().get(f"{PAPERS}{paper.pk}/").status_code == 404
     assert outsider_api.delete(f"{PAPERS}{paper.pk}/").status_code == 404

@@ -209,27 +209,22 @@ def test_upload_encodes_pasted_text_as_utf8(member_client, group):
     assert Paper.objects.get().paragraphs.filter(text__contains="Ça marche — 🙂 naïve.").exists()
 
 
-def test_upload_refuses_an_empty_file_with_a_message(member_client, group):
-    upload = SimpleUploadedFile("empty.txt", b"", content_type="text/plain")
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.txt", b"", "The submitted file is empty."),
+        ("blank.txt", b"   \n\n  \n", 'role="alert"'),  # the parser's own message
+        ("x.txt", bytes(range(256)) * 4, "binary"),
+    ],
+    ids=["empty", "no-paragraphs", "binary"],
+)
+def test_upload_refuses_a_file_it_cannot_import_with_a_message(
+    member_client, group, name, data, message
+):
+    upload = SimpleUploadedFile(name, data, content_type="text/plain")
     response = member_client.post(upload_url(group), {"file": upload, "format": "auto"})
     assert response.status_code == 400
-    assert "The submitted file is empty." in response.text
-    assert not Paper.objects.exists()
-
-
-def test_upload_refuses_a_file_the_parser_rejects_with_its_message(member_client, group):
-    upload = SimpleUploadedFile("blank.txt", b"   \n\n  \n", content_type="text/plain")
-    response = member_client.post(upload_url(group), {"file": upload, "format": "auto"})
-    assert response.status_code == 400
-    assert 'role="alert"' in response.text
-    assert not Paper.objects.exists()
-
-
-def test_upload_refuses_binary_data_with_a_message(member_client, group):
-    upload = SimpleUploadedFile("x.txt", bytes(range(256)) * 4, content_type="text/plain")
-    response = member_client.post(upload_url(group), {"file": upload, "format": "auto"})
-    assert response.status_code == 400
-    assert "binary" in response.text
+    assert message in response.text
     assert not Paper.objects.exists()
 
 
