@@ -1,5 +1,8 @@
 """Check a native export against a `*.expected.json` of ../shared/corpus (see its README for what
-each field means). One function per field, so each format's test reports what it got wrong."""
+each field means). One function per field, so each format's test reports what it got wrong.
+
+Plain Python over the export's JSON (no Django here): bench/fidelity_bench.py counts the same
+facts on any folder of documents."""
 
 import json
 import re
@@ -50,14 +53,19 @@ def citations_matching(export: dict, case: dict) -> list[dict]:
 
 def check(export: dict, expected: dict) -> list[str]:
     """Every way the export falls short of the expectations, as readable lines."""
-    problems: list[str] = []
+    return [message for held, message in facts(export, expected) if not held]
+
+
+def facts(export: dict, expected: dict) -> list[tuple[bool, str]]:
+    """Each fact the expectations state, whether the export holds it, and what the export has
+    (bench/fidelity_bench.py counts them; `check` keeps those that fail)."""
+    results: list[tuple[bool, str]] = []
     paper = export["paper"]
     paragraphs = export["paragraphs"]
     refs = {r["id"]: r for r in export["references"]}
 
     def expect(condition: bool, message: str) -> None:
-        if not condition:
-            problems.append(message)
+        results.append((bool(condition), message))
 
     if "title" in expected:
         expect(paper["title"] == expected["title"], f"title: {paper['title']!r}")
@@ -138,4 +146,4 @@ def check(export: dict, expected: dict) -> list[str]:
         for c in found:
             expect(c["reference"] is None, f"{c['text']!r} is ambiguous but linked")
             expect(len(c["candidates"]) != 1, f"{c['text']!r} has a single candidate")
-    return problems
+    return results

@@ -4,7 +4,8 @@
 - a paragraph broken by a page break is joined again: a body block that ends without closing
   punctuation continues in the next body block, even when that block starts with a capital
   letter, and even across a dropped running header, a footnote that sat at the page's foot or
-  a caption.
+  a caption; a word hyphenated there is joined or keeps its hyphen as the document's own words
+  decide (hyphens.py).
 
 Joining stops at the reference list, whose entries are assembled by the structure stage with
 rules of their own. Explicit paragraphs (a DOCX paragraph: the format states its bounds) are
@@ -15,6 +16,8 @@ import re
 from collections import Counter
 
 from .document import Block
+from .hyphens import BROKEN, TOKEN, Vocabulary
+from .references import entry_label, reads_as_reference
 from .textrules import (
     FRONT_HEADINGS,
     REFERENCE_HEADINGS,
@@ -73,6 +76,7 @@ def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     open_block: Block | None = None  # the body block still waiting for its end
     in_references = False
+    vocabulary: Vocabulary | None = None  # the document's words, read at the first hyphen
     front = _front_matter_end(blocks)
     out.extend(blocks[:front])  # title, authors, affiliations: lines that end open by nature
     for block in blocks[front:]:
@@ -95,8 +99,10 @@ def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
             open_block = None
             out.append(block)
             continue
-        if open_block is not None and not looks_like_heading(block.text):
-            _join(open_block, block)
+        if open_block is not None and not looks_like_heading(block.text) and not _list_start(block):
+            if vocabulary is None and open_block.text.endswith("-"):
+                vocabulary = _vocabulary(blocks)
+            _join(open_block, block, vocabulary)
         else:
             out.append(block)
             open_block = block
@@ -118,10 +124,42 @@ def _is_reference_heading(block: Block) -> bool:
     return block.kind == "paragraph" and heading_name(block.text) in REFERENCE_HEADINGS
 
 
-def _join(first: Block, second: Block) -> None:
-    # A word hyphenated at the page's end ("secu-" + "rity") keeps its hyphen: telling a
-    # line-break hyphen from a real one needs the document's own vocabulary (PDF import).
-    glue = "" if first.text.endswith("-") and second.text[:1].islower() else " "
+def _list_start(block: Block) -> bool:
+    """The first entry of a numbered reference list printed without a heading: not the rest
+    of the paragraph before it."""
+    return entry_label(block.text) == 1 and reads_as_reference(block.text)
+
+
+def _vocabulary(blocks: list[Block]) -> Vocabulary:
+    """The words of the document, leaving out what may be half of a word broken at a block's
+    end: a block's last word before a hyphen, and a first word in lower case."""
+    texts = []
+    for block in blocks:
+        text = block.text
+        if text.endswith("-"):
+            text = text[: text.rfind(" ") + 1]
+        if text[:1].islower():
+            text = text[text.find(" ") + 1 :] if " " in text else ""
+        texts.append(text)
+    vocabulary = Vocabulary()
+    vocabulary.add_text("\n".join(texts))
+    return vocabulary
+
+
+def _join(first: Block, second: Block, vocabulary: Vocabulary | None) -> None:
+    # A word hyphenated at the page's end: "secu-" + "rity" joins, "self-" + "centered" keeps
+    # its hyphen, as the document's own words decide (hyphens.py).
+    glue = " "
+    broken = BROKEN.search(first.text[-40:]) if first.text.endswith("-") else None
+    right = TOKEN.match(second.text)
+    if broken and right and vocabulary is not None:
+        glue = ""
+        if not vocabulary.keeps_hyphen(broken.group(1), right.group().split("-")[0]):
+            first.text = first.text[:-1]
+            size = len(first.text)
+            first.marks = [
+                {**m, "end": min(m["end"], size)} for m in first.marks if m["start"] < size
+            ]
     offset = len(first.text) + len(glue)
     first.text = first.text + glue + second.text
     first.marks = first.marks + [

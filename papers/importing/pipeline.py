@@ -4,6 +4,7 @@ import inspect
 from collections.abc import Callable
 from importlib import import_module
 
+from .banners import drop_banners
 from .citations import find_citations
 from .cleanup import cleanup
 from .decode import decode_text
@@ -45,7 +46,7 @@ def parse_document(
     fmt = detect_format(data, filename, fmt)
     blocks = read_blocks(data, fmt, progress=_scaled(progress, 0.0, READ_SHARE))
     report(READ_SHARE)
-    blocks = cleanup(blocks)
+    blocks = cleanup(drop_banners(blocks))  # banners first: cleanup would join them on
     report(0.75)
     paper = build_structure(blocks, fmt)
     if not any(p.kind in ("body", "abstract", "list_item", "quote") for p in paper.paragraphs):

@@ -9,7 +9,7 @@ authors, abstract and keywords by where they stand and what they say.
 import re
 
 from .document import Block, ParsedPaper, ParsedParagraph, ParsedSection
-from .references import assemble_references, stated_reference
+from .references import assemble_references, reference_list_span, stated_reference
 from .textrules import (
     ABSTRACT_HEADINGS,
     BACK_HEADINGS,
@@ -17,6 +17,7 @@ from .textrules import (
     NOTE_HEADINGS,
     REFERENCE_HEADINGS,
     heading_name,
+    is_closed,
     leading_superscript,
     looks_like_heading,
     superscript_label,
@@ -35,6 +36,16 @@ _CAPTION = re.compile(
     re.IGNORECASE,
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:&|\band\b|;|,)\s*")
+# A sentence ends inside a text: a period or "!" after a lower-case word of three letters or
+# more ("vs.", "al.", "Dr." are not ends), then a capital.
+_SENTENCE_BREAK = re.compile(r"[a-z]{3}[.!][\"'’”)]?\s+[\"'‘“(]?[A-Z]")
+# What front matter says in sentences: dates of the editorial process, licences, copyright,
+# correspondence, how to cite, who funded or edited it.
+_FRONT_NOTE = re.compile(
+    r"\b(?:received|accepted|published|revised|copyright|licen[cs]ed?|creative commons|"
+    r"correspond\w*|citation|cite this|funded by|supported by|grant|editor|doi)\b|©|https?://",
+    re.IGNORECASE,
+)
 
 
 METADATA_KINDS = frozenset({"title", "authors", "keywords", "abstract", "front_matter"})
@@ -49,10 +60,15 @@ def build_structure(blocks: list[Block], source_format: str) -> ParsedPaper:
         blocks = [b for b in blocks if b.kind not in METADATA_KINDS]
     start = 0 if paper.title else _title_and_authors(blocks, paper)
     explicit_headings = any(b.kind == "heading" for b in blocks)
+    prose = False  # a paragraph of prose seen: the front matter is over
     for block in blocks[start:]:
         if block.kind == "paragraph" and _is_guessed_heading(block, explicit_headings):
-            block.kind = "heading"
-            block.level = _numbered_level(block.text)
+            # Above the first prose, an affiliation in title case is front matter, not a
+            # section ("Department of Reading, University of Examples").
+            if prose or not _AFFILIATION.search(block.text):
+                block.kind = "heading"
+                block.level = _numbered_level(block.text)
+        prose = prose or _reads_as_prose(block)
     body_start = _front_matter(blocks, start, paper)
     _body(blocks[body_start:], paper)
     return paper
@@ -77,19 +93,47 @@ def _stated_metadata(blocks: list[Block], paper: ParsedPaper) -> None:
 
 
 def _title_and_authors(blocks: list[Block], paper: ParsedPaper) -> int:
-    """The title is the first block when it is short; the authors the block after it when it
-    reads as a list of names."""
+    """The title is the first block when it reads as one (a heading, or a short line that is
+    not a sentence); the authors the block after it when it reads as a list of names."""
     i = 0
-    if blocks and blocks[0].kind in ("heading", "paragraph") and len(blocks[0].text) <= 300:
+    if blocks and (blocks[0].kind == "heading" or _reads_as_title(blocks[0])):
         if heading_name(blocks[0].text) not in FRONT_HEADINGS | REFERENCE_HEADINGS:
             paper.title = blocks[0].text
             i = 1
+    if i == 0:
+        return 0  # no title: a pasted text that starts with its first paragraph
     if i < len(blocks) and blocks[i].kind in ("heading", "paragraph"):
         authors = _authors(blocks[i].text)
         if authors:
             paper.authors = authors
             i += 1
     return i
+
+
+def _reads_as_title(block: Block) -> bool:
+    """A first block reads as a title when it is short and not a sentence: no final period
+    (a question mark is a title's: "Does X work?") and no sentence break inside ("Main title?
+    A subtitle" has none: a break is a period or "!" after a lower-case word)."""
+    text = block.text.strip()
+    if block.kind != "paragraph" or not text or len(text) > 300:
+        return False
+    if text[-1] in ".,;:" and not text.endswith("..."):
+        return False
+    return not _SENTENCE_BREAK.search(text)
+
+
+def _reads_as_prose(block: Block) -> bool:
+    """A paragraph of the paper's own prose, not front matter: at least two sentences, closed,
+    and nothing of an affiliation, a date line or a licence about it."""
+    text = block.text
+    return (
+        block.kind == "paragraph"
+        and is_closed(text)
+        and (len(text) > 300 or bool(_SENTENCE_BREAK.search(text)))
+        and len(text.split()) >= 8
+        and not _AFFILIATION.search(text)
+        and not _FRONT_NOTE.search(text)
+    )
 
 
 def _is_guessed_heading(block: Block, explicit_headings: bool) -> bool:
@@ -146,11 +190,22 @@ def _front_matter(blocks: list[Block], start: int, paper: ParsedPaper) -> int:
 
 
 def _first_body_heading(blocks: list[Block], start: int) -> int:
+    # Before any abstract or keywords, the first paragraph of prose starts the body: a text of
+    # paragraphs is a paper even when it has no headings (a pasted essay, "No paragraphs
+    # found" before), and its opening paragraphs are not front matter.
+    prose_starts_body = True
     for i in range(start, len(blocks)):
         block = blocks[i]
         if block.kind == "body":
             return i  # the reader knows the body starts here (JATS, HTML)
-        if block.kind == "heading" and heading_name(block.text) not in FRONT_HEADINGS:
+        name = heading_name(block.text)
+        if block.kind == "heading" and name not in FRONT_HEADINGS:
+            return i
+        if name in FRONT_HEADINGS or _KEYWORDS.match(block.text):
+            prose_starts_body = False
+        elif _INLINE_ABSTRACT.match(block.text):
+            prose_starts_body = False
+        elif prose_starts_body and _reads_as_prose(block):
             return i
     # No headings: the front matter is whatever stands before the first long paragraph.
     for i in range(start, len(blocks)):
@@ -182,13 +237,18 @@ def _body(blocks: list[Block], paper: ParsedPaper) -> None:
     zone = "body"  # "body", "references" or "notes"
     reference_blocks: list[Block] = []
     stated_references: list[Block] = []
-    for block in blocks:
+    # A numbered list printed without a "References" heading, known by its shape.
+    unheaded = reference_list_span(blocks) or (0, 0)
+    for index, block in enumerate(blocks):
         if block.kind == "reference":
             stated_references.append(block)
             continue
         footnote_marker = block.kind == "paragraph" and leading_superscript(block.text)
         if block.kind == "footnote" or footnote_marker:
             _footnote(block, paper)
+            continue
+        if unheaded[0] <= index < unheaded[1]:
+            reference_blocks.append(block)
             continue
         if block.kind == "heading":
             name = heading_name(block.text)

@@ -14,7 +14,11 @@ SMALL_WORDS = frozenset(
 _NUMBERING = re.compile(r"^(?:(?:\d+(?:\.\d+)*|[IVXLC]+|[A-Z])[.)]?\s+)")
 
 ABSTRACT_HEADINGS = {"abstract", "summary"}
-FRONT_HEADINGS = ABSTRACT_HEADINGS | {"author summary", "significance", "highlights"}
+# "Authors" and the like head the byline in generated manuscripts (Manubot): front matter.
+FRONT_HEADINGS = ABSTRACT_HEADINGS | {
+    "author summary", "significance", "highlights", "authors", "author information",
+    "affiliations",
+}  # fmt: skip
 REFERENCE_HEADINGS = {
     "references",
     "bibliography",

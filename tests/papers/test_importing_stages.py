@@ -280,8 +280,8 @@ def test_pandoc_keys_link_to_references_in_the_yaml_front_matter():
     assert (paper.title, paper.authors) == ("A Pandoc Paper", ["Ada Lovelace", "Alan Turing"])
     assert paper.keywords == ["computing", "engines"] and paper.abstract == "We study engines."
     assert [r.text for r in paper.references] == [
-        "Babbage, Charles (1864). Passages from the Life of a Philosopher.",
-        "Menabrea, Luigi (1842). Sketch of the Analytical Engine.",
+        "Babbage C (1864). Passages from the Life of a Philosopher.",
+        "Menabrea L (1842). Sketch of the Analytical Engine.",
     ]
     found = [(c.text, c.reference) for c in paper.citations]
     assert found == [("@bib22", 0), ("@bib38", 1), ("[see @bib22, p. 4]", 0), ("[@nobody]", None)]

@@ -317,13 +317,13 @@ class BodyWalker(InlineWalker):
         ref_id = el.get("id") or next(
             (d.get("id") for d in el.iterdescendants() if d.get("id") in self.targets), ""
         )
+        text, data, marks = "", {}, []
         if "citation" in props(el) or el.get("itemscope") is not None:
-            text, data = cited_work(el)
-            marks: list[dict] = []
-        else:
+            text, data = cited_work(el)  # no text: no author stated, keep the printed entry
+        if not text:
             run = InlineText()
             self.inline_children(el, run, 0)
-            (text, marks), data = run.result(), {}
+            text, marks = run.result()
         if label:
             data["label"] = label
         if text:

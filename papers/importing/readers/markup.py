@@ -9,6 +9,7 @@ import re
 
 from ..document import Block
 from ..inline import markdown_inline, strip_html
+from ..textrules import is_closed, looks_like_heading
 from . import pandoc
 
 _BULLET = re.compile(
@@ -21,6 +22,17 @@ _FOOTNOTE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]{1,20})\]:\s*(?P<rest>.*)$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HR = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+# Pandoc's attributes, `{#id .class key=value}`: at least one such token, so `{x}` and `{1,2}`
+# are text. After a heading, an image, a link or a span; alone on a line after a block.
+_ATTRS = r"\{\s*(?:(?:[#.][\w:.-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+))\s*)+\}"
+_HEADING_ATTRS = re.compile(r"\s+" + _ATTRS + r"\s*$")
+_ATTRS_LINE = re.compile(r"^\s*" + _ATTRS + r"\s*$")
+_SPAN = re.compile(r"(?<![!\]])\[([^\[\]\n]*)\]" + _ATTRS)
+_INLINE_ATTRS = re.compile(r"(?<=[)\]`>])" + _ATTRS)
+# A fenced div (Pandoc `::: {.note}` … `:::`); Stencila opens a figure's or a table's with a
+# bare fence after a label line, "figure: Fig 1".
+_DIV_FENCE = re.compile(r"^\s{0,3}:{3,}\s*(?P<attrs>\{[^}]*\}|[\w-]+)?\s*:*\s*$")
+_DIV_LABEL = re.compile(r"^(?:figure|table):\s*(?P<label>\S.{0,40})$", re.IGNORECASE)
 
 
 def read_text(text: str) -> list[Block]:
@@ -36,8 +48,21 @@ def read_text(text: str) -> list[Block]:
                 if match:
                     blocks.append(_list_item(match.group("rest"), match, list_id, plain=True))
             continue
-        blocks.append(Block(text=_squash(raw)))
+        blocks += [Block(text=_squash(part)) for part in _paragraph_lines(lines)]
     return blocks
+
+
+def _paragraph_lines(lines: list[str]) -> list[str]:
+    """A block, or its lines when each is a paragraph of its own. Text pasted from a word
+    processor or a web page puts one paragraph on each line with no blank line between them;
+    hard-wrapped text breaks lines inside sentences. So the lines are paragraphs when every one
+    ends a sentence, the first one excepted when it reads as a heading (a title above them)."""
+    lines = [line for line in lines if line.strip()]
+    if len(lines) < 2 or not all(is_closed(line) for line in lines[1:]):
+        return ["\n".join(lines)]
+    if not is_closed(lines[0]) and not looks_like_heading(lines[0].strip()):
+        return ["\n".join(lines)]
+    return lines
 
 
 def _is_bullet_list(lines: list[str]) -> bool:
@@ -50,9 +75,10 @@ def _is_bullet_list(lines: list[str]) -> bool:
 def read_markdown(text: str) -> list[Block]:
     """Markdown, CommonMark-ish, and also Markdown converted from PDF (no heading markup, page
     breaks as blank lines). Inline markup becomes plain text with marks."""
-    text = strip_html(text)
-    lines = text.replace("\f", "\n\n").split("\n")
-    meta, lines = pandoc.split_front_matter(lines)
+    # The front matter first: YAML may hold HTML (Manubot's `header-includes`), and removing
+    # a comment from a YAML block scalar can leave it invalid.
+    meta, text = pandoc.split_front_matter(text)
+    lines = strip_html(text).replace("\f", "\n\n").split("\n")
     blocks = pandoc.metadata_blocks(meta) + _MarkdownBlocks(lines).read()
     references = pandoc.reference_blocks(meta)
     if references:
@@ -70,6 +96,8 @@ class _MarkdownBlocks:
         self.list_id = 0
         self.in_list = False
         self.list_ordered = False
+        # Open fenced divs, innermost last: the label of a figure's or a table's, else "".
+        self.divs: list[str] = []
 
     def read(self) -> list[Block]:
         lines = self.lines
@@ -93,10 +121,27 @@ class _MarkdownBlocks:
                 body, i = self._until_fence(i, fence.group(1))
                 self._add(Block(text=_squash(body), kind="code"))
                 continue
+            fence_div = _DIV_FENCE.match(line)
+            if fence_div:
+                label = _DIV_LABEL.match(paragraph[0]) if len(paragraph) == 1 else None
+                if label:
+                    paragraph.clear()
+                flush()
+                self._div(fence_div.group("attrs"), label.group("label") if label else None)
+                i += 1
+                continue
+            if _ATTRS_LINE.match(line) and not paragraph:
+                i += 1  # `{#fig1}` after a div or a table: the block's id, not text
+                continue
             atx = _ATX.match(line)
             if atx and not paragraph:
-                title = atx.group("title") or ""
-                self._add_inline(title, kind="heading", level=len(atx.group("hashes")))
+                title = _HEADING_ATTRS.sub("", atx.group("title") or "")
+                if self.divs and self.divs[-1]:
+                    # A heading inside a figure or a table is its caption, not a section.
+                    caption = ". ".join(p for p in (self.divs[-1], title.strip()) if p)
+                    self._add_inline(caption, kind="caption")
+                else:
+                    self._add_inline(title, kind="heading", level=len(atx.group("hashes")))
                 i += 1
                 continue
             if paragraph and _SETEXT.match(line) and len(paragraph) == 1:
@@ -149,8 +194,20 @@ class _MarkdownBlocks:
             self.in_list = False
         self.blocks.append(block)
 
+    def _div(self, attrs: str | None, label: str | None) -> None:
+        """A fence opens a div when it has attributes or a label, or when none is open; a
+        bare fence closes the innermost open one."""
+        if label is not None:
+            self.divs.append(label)
+        elif attrs or not self.divs:
+            self.divs.append("")
+        else:
+            self.divs.pop()
+
     def _add_inline(self, source: str, **hints) -> None:
-        text, marks = markdown_inline(source)
+        if hints.get("kind") == "paragraph" and self.divs and self.divs[-1]:
+            hints["kind"] = "caption"  # a figure's legend, a table's notes
+        text, marks = _inline(source)
         if text:
             self._add(
                 Block(text=text, marks=marks, explicit=hints.get("kind") != "paragraph", **hints)
@@ -188,7 +245,7 @@ class _MarkdownBlocks:
         while i < len(self.lines) and self.lines[i].strip() and not _starts_block(self.lines[i]):
             body.append(self.lines[i])
             i += 1
-        text, marks = markdown_inline("\n".join(body))
+        text, marks = _inline("\n".join(body))
         if text:
             block = _list_item(text, bullet, self.list_id)
             block.marks = marks
@@ -196,6 +253,13 @@ class _MarkdownBlocks:
         self.in_list = True
         # A blank line between items keeps the list open; anything else closes it (in _add).
         return i
+
+
+def _inline(source: str) -> tuple[str, list[dict]]:
+    """Inline Markdown to text and marks, Pandoc's attributes (`{.class}`) left out."""
+    if "{" in source:
+        source = _INLINE_ATTRS.sub("", _SPAN.sub(r"\1", source))
+    return markdown_inline(source)
 
 
 def _list_item(text: str, bullet: re.Match, list_id: int, plain: bool = False) -> Block:

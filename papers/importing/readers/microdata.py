@@ -86,10 +86,13 @@ def organisation(el) -> str:
 
 
 def cited_work(el) -> tuple[str, dict]:
-    """A reference entry from a CreativeWork item: its printed text and its stated fields."""
+    """A reference entry from a CreativeWork item: its text rebuilt from its stated fields, and
+    the fields. An item that states no author (`author`, or schema.org's wider `creator`)
+    answers no text: rebuilt, it would be a bare title, while the entry as printed names the
+    authors, so the caller keeps the printed text (and these fields as data)."""
     found = properties(el)
     names, authors = [], []
-    for author in found.get("author", ()):
+    for author in found.get("author", []) or found.get("creator", []):
         name, family, given = person(author)
         if name:
             names.append(name)
@@ -99,15 +102,6 @@ def cited_work(el) -> tuple[str, dict]:
     container, details = _container(found)
     doi = _doi(found)
     url = _first(found, "url") if not doi else ""
-    text = entry_text(
-        names,
-        year=year.group(1) if year else "",
-        title=title,
-        container=container,
-        details=details,
-        doi=doi,
-        url=url,
-    )
     data = {
         "authors": authors,
         "year": year.group(1) if year else "",
@@ -116,7 +110,14 @@ def cited_work(el) -> tuple[str, dict]:
         "doi": doi,
         "url": url,
     }
-    return text, {k: v for k, v in data.items() if v}
+    data = {k: v for k, v in data.items() if v}
+    if not names:
+        return "", data
+    text = entry_text(
+        names, year=data.get("year", ""), title=title, container=container, details=details,
+        doi=doi, url=url,
+    )  # fmt: skip
+    return text, data
 
 
 def _container(found: dict[str, list]) -> tuple[str, str]:

@@ -5,11 +5,13 @@ or weight, a first-line indent (or, in a list with hanging indents, a line back 
 edge), a short line that closes a sentence, a bullet, or a caption label. What a block is comes
 from how it looks: footnotes are the small-type lines at a column's foot that start with a raised
 marker; headings are short blocks set larger or bold throughout; captions start "Figure 1:" or
-"Table 2."; the lines next to a table caption with wide gaps between cells are the table.
+"Table 2."; a line starting "1." or "(a)" after a closed line or another item starts a list
+item. What lies inside a figure or beside a table is decided on the whole page (floats.py).
 """
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from ...textrules import is_closed
 from .extract import Line
@@ -19,7 +21,17 @@ CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.|Chart|Scheme|Listing|Exhibit
                      r"[A-Z]?\d+(?:\.\d+)?[a-z]?\s*[:.|—–]", re.IGNORECASE)  # fmt: skip
 # Not dashes: a justified line may well start with "– which", inside a paragraph.
 BULLET = re.compile(r"^[•◦▪▫‣∙●○■□➢►✓]\s")
-_MARKER = re.compile(r"^[*†‡§¶\w]{1,3}$")
+_MARKER = re.compile(r"^[*∗⋆†‡§¶‖\w]{1,3}$")
+# A footnote marker set on the line, not raised ("∗ Equal contribution", "† Work done at …").
+_SET_MARKER = re.compile(r"^([*∗⋆†‡§¶‖]{1,2})\s*\w")
+# A list item's label: "1.", "2)", "(3)", "(a)", "b)", "(iv)".
+LIST_LABEL = re.compile(r"^(?:(\d{1,2})[.)]|\((\d{1,2}|[a-z]|[ivx]{1,4})\)|([a-z])\))\s+\S")
+LIST_LABEL_CUT = re.compile(r"^(?:\d{1,2}[.)]|\((?:\d{1,2}|[a-z]|[ivx]{1,4})\)|[a-z]\))\s+")
+# A section number before a heading's words: "2", "2.", "2.1", "A.1", "II.".
+SECTION_NUMBER = re.compile(
+    r"^(\d{1,2}(?:\.\d{1,2})*\.?|[A-Z](?:\.\d{1,2})+\.?|[IVX]{1,5}\.)\s+(?=[^\W\d_])"
+)
+_PANEL = re.compile(r"^\(?[A-Za-z0-9]{1,2}\)$")  # a panel label: "(a)", "b)"
 
 
 @dataclass
@@ -29,6 +41,8 @@ class PBlock:
     kind: str = "paragraph"  # paragraph, heading, caption, table, list_item, footnote, figure
     label: str = ""  # a footnote's marker
     first_in_region: bool = False
+    space_above: float = 99.0  # ems between this block's first line and the line above it
+    table_rows: list[str] = field(default_factory=list)  # a table's rows, cells joined by " | "
 
     @property
     def size(self) -> float:
@@ -51,11 +65,14 @@ def region_blocks(region: Region, stats: Stats) -> list[PBlock]:
         if current and not _breaks(current, row, region, stats):
             current.append(row)
             continue
-        current = [row]
-        blocks.append(PBlock(current, region))
+        block = PBlock([row], region)
+        if current:
+            block.space_above = (current[-1].y - row.y) / max(row.size, current[-1].size)
+        current = block.rows
+        blocks.append(block)
     for block in blocks:
         block.kind = _kind(block, stats)
-    _tables_and_figures(blocks, stats)
+    _numbered_lines(blocks, stats)
     if blocks:
         blocks[0].first_in_region = True
     return blocks + notes
@@ -75,6 +92,15 @@ def _breaks(current: list[Line], row: Line, region: Region, stats: Stats) -> boo
             return True
     if BULLET.match(row.text):
         return True
+    label = LIST_LABEL.match(row.text)
+    if label and (
+        previous.text.endswith(":")
+        or (is_closed(previous.text) and next(g for g in label.groups() if g) in ("1", "a", "i"))
+        or any(LIST_LABEL.match(other.text) for other in current)
+    ):
+        return True  # an item of a numbered list (not "… in\n2. …" inside a sentence)
+    if len(current) == 1 and _numbered_line(previous, region):
+        return True  # "2. The Buchert scheme" on a line of its own: the text starts below it
     if CAPTION.match(row.text) and (
         is_closed(previous.text) or any(start == 0 for start, _, _ in row.styled)
     ):
@@ -105,13 +131,15 @@ def _split_footnotes(region: Region, stats: Stats) -> tuple[list[Line], list[PBl
     first_marker = None
     while i > 0 and rows[i - 1].size < stats.size - 0.5:
         i -= 1
-        if _marker(rows[i]):
+        if _marker(rows[i]) or _set_marker(rows, i, stats):
             first_marker = i
     if first_marker is None:
         return rows, []
     notes: list[PBlock] = []
     for row in rows[first_marker:]:
-        marker = _marker(row)
+        # Once in the notes, a marker symbol set on the line starts the next note.
+        set_marker = _SET_MARKER.match(row.text)
+        marker = _marker(row) or (set_marker.group(1) if set_marker else "")
         if marker or not notes:
             notes.append(PBlock([row], region, "footnote", label=marker))
         else:
@@ -127,6 +155,18 @@ def _marker(row: Line) -> str:
     return ""
 
 
+def _set_marker(rows: list[Line], i: int, stats: Stats) -> str:
+    """A note whose marker is set on the line ("∗ Equal contribution"), known by the marker and
+    by the space that sets it apart from the text above (a rule usually stands there)."""
+    found = _SET_MARKER.match(rows[i].text)
+    if not found or rows[i].cells > 1:
+        return ""
+    above = rows[i - 1] if i else None
+    if above is not None and above.y - rows[i].y < 1.6 * stats.leading * rows[i].size:
+        return ""
+    return found.group(1)
+
+
 def _kind(block: PBlock, stats: Stats) -> str:
     first = block.rows[0].text
     if CAPTION.match(first):
@@ -140,7 +180,10 @@ def _kind(block: PBlock, stats: Stats) -> str:
 
 def _heading_like(block: PBlock, stats: Stats) -> bool:
     text = block.text
-    if len(block.rows) > 3 or len(text.split()) > 20 or not re.search(r"[^\W\d_]", text):
+    # A heading has a word; a panel label "(a)" or a lone letter does not.
+    if len(block.rows) > 3 or len(text.split()) > 20 or not re.search(r"[^\W\d_]{2}", text):
+        return False
+    if _PANEL.match(text):
         return False
     if any(row.cells > 2 for row in block.rows):
         return False  # a table's header row
@@ -161,44 +204,89 @@ def heading_style(block: PBlock) -> tuple:
     return (round(block.size * 2) / 2, row.bold >= 0.85, capitals, row.italic < 0.5)
 
 
-def _tables_and_figures(blocks: list[PBlock], stats: Stats) -> None:
-    """The blocks beside a "Table n" caption that are set as cells become one table; the text
-    beside a "Figure n" caption that is not prose (labels inside a drawing) is dropped."""
+def _numbered_line(row: Line, region: Region) -> bool:
+    """A short line at the column's edge that starts with a section or list number and does not
+    close a sentence: "2. The Buchert scheme", "1. Sample the groups"."""
+    text = row.text.rstrip()
+    return (
+        bool(SECTION_NUMBER.match(text) or LIST_LABEL.match(text))
+        and len(text.split()) <= 12
+        and text[-1:] not in ".,;:"
+        and row.x0 <= region.left + 0.6 * row.size
+        and row.x1 < region.right - 4 * row.size
+    )
+
+
+def _numbered_lines(blocks: list[PBlock], stats: Stats) -> None:
+    """A numbered line standing alone is a heading ("2. The Buchert scheme" in the body's type,
+    where bold was not set or not seen) when space sets it apart from the text above, and it is
+    not one of a run of numbered lines (a list: "1. …", "2. …")."""
     for i, block in enumerate(blocks):
-        if block.kind != "caption":
+        row = block.rows[0]
+        if block.kind != "paragraph" or len(block.rows) != 1 or not SECTION_NUMBER.match(row.text):
             continue
-        is_table = block.rows[0].text.lower().startswith(("tab", "exhibit"))
-        for step in (-1, 1):
-            j = i + step
-            grabbed = []
-            while 0 <= j < len(blocks) and _not_prose(blocks[j], stats, is_table):
-                grabbed.append(blocks[j])
-                j += step
-            if not grabbed:
-                continue
-            if step == -1:
-                grabbed.reverse()
-            for other in grabbed:
-                other.kind = "figure"
-            if is_table:
-                grabbed[0].kind = "table"
-                grabbed[0].rows = [row for other in grabbed for row in other.rows]
-            break
-    blocks[:] = [b for b in blocks if b.kind != "figure"]
+        if not _numbered_line(row, block.region):
+            continue
+        neighbours = blocks[max(i - 1, 0) : i] + blocks[i + 1 : i + 2]
+        if any(LIST_LABEL.match(other.rows[0].text) for other in neighbours):
+            continue  # an item of a list
+        words = row.text[SECTION_NUMBER.match(row.text).end() :]
+        if block.space_above > stats.leading * 1.35 and words[:1].isupper():
+            block.kind = "heading"
 
 
-def _not_prose(block: PBlock, stats: Stats, table: bool) -> bool:
-    if block.kind in ("caption", "heading", "footnote", "list_item"):
-        return False
-    rows = block.rows
-    celled = sum(row.cells > 1 for row in rows)
-    digits = sum(ch.isdigit() for ch in block.text)
-    letters = sum(ch.isalpha() for ch in block.text)
-    small = all(row.size < stats.size - 0.5 for row in rows)
-    if celled * 2 >= len(rows) or digits > letters or small:
-        return True
-    # Short rows of a table whose cells sit closer than our gap rule (a header row); not the
-    # short last line of a sentence that goes on after the table.
-    width = block.region.right - block.region.left
-    short = all(row.x1 - row.x0 < 0.6 * width for row in rows)
-    return table and len(rows) < 4 and short and not is_closed(block.text)
+def section_depth(text: str) -> int:
+    """The level a section number gives: "2"/"2."/"II." 1, "2.1"/"A.1" 2, "2.1.3" 3; 0 when the
+    heading is not numbered."""
+    found = SECTION_NUMBER.match(text)
+    if not found:
+        return 0
+    number = found.group(1).rstrip(".")
+    return min(number.count(".") + 1, 6)
+
+
+def heading_levels(headings: list[tuple[str, tuple]]) -> list[int]:
+    """Levels for headings given as (text, style), in document order.
+
+    A numbered heading takes its level from its number, and the style it is set in takes that
+    level for unnumbered headings too. The other styles rank by prominence below the nearest
+    more prominent style with a level. A style used once (and unnumbered) does not make a level
+    of its own: it takes the level of the next less prominent style, so one outlier (a large
+    label, a stray bold line) cannot push every real section down a level."""
+    counts = Counter(style for _, style in headings)
+    by_number: dict[tuple, Counter] = {}
+    for text, style in headings:
+        depth = section_depth(text)
+        if depth:
+            by_number.setdefault(style, Counter())[depth] += 1
+    numbered = {style: c.most_common(1)[0][0] for style, c in by_number.items()}
+    established = sorted((s for s in counts if s in numbered or counts[s] > 1), reverse=True)
+    level_of: dict[tuple, int] = {}
+    current = 0
+    for style in established:
+        current = numbered.get(style, min(current + 1, 6))
+        level_of[style] = current
+    deepest = max(level_of.values(), default=0)
+    for style in counts:
+        if style not in level_of:
+            lower = [level_of[s] for s in established if s < style]
+            level_of[style] = lower[0] if lower else min(deepest + 1, 6)
+    return [section_depth(text) or level_of[style] for text, style in headings]
+
+
+def row_cells(row: Line, raised: bool = True, gap: float = 1.2) -> list[str]:
+    """The cells of a row: its text cut where glyphs stand more than `gap` ems apart, further
+    than a word space (table columns, names set side by side). `raised=False` leaves out raised
+    marks."""
+    cells: list[list[str]] = []
+    previous = None
+    for char in row.chars:
+        if char.script == 1 and not raised:
+            continue
+        if previous is None or char.x0 - previous.x1 > gap * row.size:
+            cells.append([])
+        elif char.space_before or char.x0 - previous.x1 > 0.15 * row.size:
+            cells[-1].append(" ")
+        cells[-1].append(char.text)
+        previous = char
+    return [text for text in ("".join(cell).strip() for cell in cells) if text]

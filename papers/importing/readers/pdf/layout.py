@@ -1,5 +1,5 @@
-"""Page layout: the document's body text size and leading, page furniture, columns and
-reading order.
+"""Page layout: the document's body text size and leading, page furniture, side columns (and
+line numbers, licence notes), columns and reading order.
 
 Everything is measured on the document itself, never assumed: the body size is the size most
 characters have, the leading the most common distance between its lines; what comes back at the
@@ -136,6 +136,188 @@ def _furniture_key(text: str) -> str:
     return " ".join(re.sub(r"[\d\W_]+", " ", text.casefold()).split())
 
 
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)\s*(?:19|20)\d\d|copyright\b)", re.IGNORECASE)
+_LINE_NUMBER = re.compile(r"^\d{1,4}$")
+_CAPTION = re.compile(r"^(?:Figure|Fig\.|Table|Tab\.)\s*[A-Z]?\d", re.IGNORECASE)
+
+
+def split_side_columns(pages: list[Page], stats: Stats) -> list[Line]:
+    """Take the narrow side columns out of the pages (a journal's first page: the article type,
+    "Cite this article", "Received … Published …", the licence box; margin notes) and return
+    their lines, which are front matter; a column of bare numbers (line numbers) is dropped.
+
+    Read with the body, top to bottom, their lines fall between the body's lines: sentences
+    and citations split, "Review" fused with the "Summary" heading beside it, "Received" with
+    "1 Abstract". So they go before reading order is decided."""
+    front: list[Line] = []
+    for page in pages:
+        _drop_line_numbers(page, stats)
+        if page.number == 1:
+            front += _licence(page, stats)
+        for _ in range(2):  # one at each edge at most
+            side = _side_column(page, stats)
+            if not side:
+                break
+            gone = {id(line) for line in side}
+            page.lines = [line for line in page.lines if id(line) not in gone]
+            front += side
+    return front
+
+
+def _drop_line_numbers(page: Page, stats: Stats) -> None:
+    """A manuscript's line numbers: five or more bare numbers in the margin beside the text
+    (clear of every other line by a gutter), one on each line's baseline."""
+    numbers = [line for line in page.lines if _LINE_NUMBER.match(line.text)]
+    if len(numbers) < 5:
+        return
+    ids = {id(line) for line in numbers}
+    text = [line for line in page.lines if id(line) not in ids]
+    if not text:
+        return
+    gutter = 0.8 * stats.size
+    left = min(line.x0 for line in text) - gutter
+    right = max(line.x1 for line in text) + gutter
+    margin = {id(line) for line in numbers if line.x1 <= left or line.x0 >= right}
+    if len(margin) >= 5:
+        page.lines = [line for line in page.lines if id(line) not in margin]
+
+
+def _licence(page: Page, stats: Stats) -> list[Line]:
+    """Take out of page 1 a copyright or licence note set in small type in the text's flow
+    ("© 2021 The Authors. Published by …" under an abstract, ACM's permission block at the foot
+    of the first column): the paragraph of small type that has a line starting with "©",
+    "(c) 2021" or "Copyright"."""
+    ordered = sorted(page.lines, key=lambda line: -line.y)
+    found = [
+        i
+        for i, line in enumerate(ordered)
+        if line.size < stats.size - 0.3 and _COPYRIGHT.match(line.text)
+    ]
+    if not found:
+        return []
+    i = found[0]
+    line = ordered[i]
+    taken = [line]
+    for step in (-1, 1):  # the lines of its paragraph above it, then below it
+        last, j = line, i + step
+        while 0 <= j < len(ordered):
+            other = ordered[j]
+            j += step
+            if other.page != line.page or not (other.x0 < last.x1 and last.x0 < other.x1):
+                continue  # beside it, in another column
+            if (
+                abs(other.y - last.y) >= 1.6 * last.size
+                or abs(other.size - last.size) >= 0.3
+                or (step == -1 and other.supers and other.supers[0][0] == 0)
+            ):
+                break  # a gap, other type, a footnote's first line
+            taken.append(other)
+            last = other
+    gone = {id(line) for line in taken}
+    page.lines = [line for line in page.lines if id(line) not in gone]
+    return taken
+
+
+def _side_column(page: Page, stats: Stats) -> list[Line]:
+    """The lines of a side column at the left or right edge of the page, or [].
+
+    A side column is a run of lines, one below the other, that stands beside running text
+    across a clear vertical gutter: no line crosses the gutter over the run's height (a title
+    above it or a two-column body below it may), and a blank of two and a half lines ends it.
+    It is at the edge of the page's text, narrower than the text beside it (at most 60%),
+    mostly in smaller type than the body (or, on page 1 only, a label of a line or two with
+    nothing crossing near it), and neither a table (its lines do not sit on the baselines of
+    the lines beside them) nor a figure with its caption. The gutters tried are the left edges
+    that two lines or more start at."""
+    lines = page.lines
+    small_lines = [line for line in lines if line.size < stats.size - 0.3]
+    if len(lines) < 6 or (page.number > 1 and len(small_lines) < 3):
+        return []
+    small = {id(line) for line in small_lines}
+    gutter = 0.8 * stats.size
+    lead = stats.leading * stats.size
+    ordered = sorted(lines, key=lambda line: -line.y)
+    starts = Counter(round(line.x0) for line in lines)
+    for cut in sorted(x for x, n in starts.items() if n >= 2):
+        if page.number > 1 and (
+            sum(line.x1 <= cut - gutter for line in small_lines) < 3
+            and sum(line.x0 >= cut - 1 for line in small_lines) < 3
+        ):
+            continue
+        left = {id(line) for line in lines if line.x1 <= cut - gutter}
+        right = {id(line) for line in lines if line.x0 >= cut - 1}
+        if not left or not right:
+            continue
+        for edge, mine, theirs in (("left", left, right), ("right", right, left)):
+            if page.number > 1 and len(mine & small) < 3:
+                continue
+            # What stands beside a side column is at least as wide as 1/0.6 of it.
+            width = max(line.x1 for line in lines if id(line) in theirs) - min(
+                line.x0 for line in lines if id(line) in theirs
+            )
+            run: list[Line] = []
+            for line in [*ordered, None]:
+                if line is not None and id(line) in theirs:
+                    continue
+                if (
+                    line is not None
+                    and id(line) in mine
+                    and not (run and run[-1].y - line.y > 2.5 * lead)
+                ):
+                    run.append(line)
+                    continue
+                # The run ends: a line across the gutter, a wide blank, the page's end.
+                if (
+                    run
+                    and _may_be_side(run, small, width, page)
+                    and _is_side(run, theirs, edge, page, stats)
+                ):
+                    return run
+                run = [line] if line is not None and id(line) in mine else []
+    return []
+
+
+def _may_be_side(run: list[Line], small: set[int], width: float, page: Page) -> bool:
+    """The cheap tests first: three lines or more mostly in small type (not body text: a list,
+    a column of three), or a label on page 1; narrow enough."""
+    if len(run) >= 3:
+        if sum(id(line) in small for line in run) * 2 <= len(run):
+            return False
+    elif page.number > 1:
+        return False
+    return max(line.x1 for line in run) - min(line.x0 for line in run) <= 0.6 * width
+
+
+def _is_side(run: list[Line], theirs: set[int], edge: str, page: Page, stats: Stats) -> bool:
+    if sum(ch.isalpha() for line in run for ch in line.text) < 4:
+        return False
+    lead = stats.leading * stats.size
+    x0, x1 = min(line.x0 for line in run), max(line.x1 for line in run)
+    top, bottom = max(line.top for line in run), min(line.bottom for line in run)
+    members = {id(line) for line in run}
+    beside: list[Line] = []
+    for line in page.lines:
+        if id(line) in members:
+            continue
+        if (edge == "left" and line.x0 < x0 - 1) or (edge == "right" and line.x1 > x1 + 1):
+            return False  # not at the edge of the page's text: a table or figure in a column
+        near = bottom - 3 * lead < line.y < top + 3 * lead
+        if not near:
+            continue
+        if id(line) in theirs:
+            beside.append(line)
+        elif len(run) < 3:
+            return False  # a label with a line crossing next to it: a heading in a column
+        if _CAPTION.match(line.text) and line.x0 < x1 and x0 < line.x1:
+            return False  # a figure or table with its caption, or a caption in the margin
+    if len(beside) < 2 or median(len(line.text) for line in beside) < 25:
+        return False  # no running text beside it
+    if x1 - x0 > 0.6 * (max(line.x1 for line in beside) - min(line.x0 for line in beside)):
+        return False
+    paired = sum(any(abs(line.y - other.y) < 0.2 * stats.size for other in beside) for line in run)
+    return len(run) < 3 or paired < 0.7 * len(run)
+
+
 def regions(page: Page, stats: Stats) -> list[Region]:
     """The page's lines in reading order, as regions: bands that span the page, and the left then
     the right column of each two-column stretch between them."""
@@ -174,6 +356,15 @@ def regions(page: Page, stats: Stats) -> list[Region]:
     gap = 3 * stats.leading * stats.size
     for line in sorted(lines, key=lambda line: -line.y):
         side = "L" if line.x1 <= middle + slack else "R" if line.x0 >= middle - slack else "S"
+        if side != "S" and band["S"] and not band["L"] and not band["R"]:
+            # The short last line of a spanning block (a title set flush left) goes with it.
+            above = band["S"][-1]
+            if (
+                above.y - line.y <= 1.3 * above.size
+                and abs(line.size - above.size) < 0.5
+                and abs(line.x0 - above.x0) < 0.5 * above.size
+            ):
+                side = "S"
         if side == "S":
             if band["L"] or band["R"]:
                 flush()

@@ -2,65 +2,17 @@
 raised footnote markers as `footnote_ref` marks.
 
 A hyphen at a line's end is either the typesetter's ("secu-" + "rity") or the author's
-("self-" + "centered"). The document's own vocabulary decides: if it prints "security" elsewhere
-the hyphen goes; if it prints "self-centered" (or other "self-" compounds) the hyphen stays; with
-no evidence either way, two halves that are both words the document uses ("linear-chain") keep
-it, anything else ("begin-ning") is joined.
+("self-" + "centered"): the document's own vocabulary decides (papers/importing/hyphens.py).
 """
 
 import re
-from collections import Counter
 
+from ...hyphens import BROKEN, TOKEN, Vocabulary
 from .extract import Line
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_BROKEN = re.compile(r"([^\W\d_]+)-$")
+__all__ = ["Vocabulary", "append", "glue", "join_rows"]
+
 _URL_END = re.compile(r"(?:https?:|ftp:|www\.)\S*$|\S*://\S*$")
-
-
-class Vocabulary:
-    def __init__(self) -> None:
-        self.words: Counter[str] = Counter()
-        self.compounds: Counter[str] = Counter()  # "self-centered" printed inside a line
-        self.prefixes: Counter[str] = Counter()  # "self" of those compounds
-
-    def add(self, rows: list[Line]) -> None:
-        """Count the words of `rows` (in reading order), leaving out the halves of words broken
-        at line ends: they are what the vocabulary must judge."""
-        carry = False
-        for row in rows:
-            text = row.text
-            tokens = list(_TOKEN.finditer(text))
-            if carry and tokens and tokens[0].start() == 0:
-                tokens = tokens[1:]
-            carry = text.endswith("-") and bool(_BROKEN.search(text[-40:]))
-            if carry and tokens and tokens[-1].end() == len(text) - 1:
-                tokens = tokens[:-1]
-            for token in tokens:
-                word = token.group().lower()
-                if "-" in word:
-                    self.compounds[word] += 1
-                    self.prefixes[word.split("-", 1)[0]] += 1
-                    for part in word.split("-"):
-                        self.words[part] += 1
-                else:
-                    self.words[word] += 1
-
-    def keeps_hyphen(self, left: str, right: str) -> bool:
-        if not right[:1].islower():
-            return True  # "COVID-" + "19", "non-" + "English", "Valenzuela-" + "Escarcega"
-        joined, hyphened = (left + right).lower(), f"{left}-{right}".lower()
-        as_one, as_two = self.words[joined], self.compounds[hyphened]
-        if as_one or as_two:
-            return as_two > as_one
-        if self.prefixes[left.lower()]:
-            return True
-        return (
-            len(left) >= 4
-            and len(right) >= 4
-            and self.words[left.lower()] > 0
-            and self.words[right.lower()] > 0
-        )
 
 
 def glue(before: str, after: str, vocabulary: Vocabulary) -> tuple[str, str]:
@@ -73,9 +25,9 @@ def glue(before: str, after: str, vocabulary: Vocabulary) -> tuple[str, str]:
     if _URL_END.match(last) and (before[-1] in "/.-_~#?=&:" or after.startswith("/")):
         if not after[:1].isupper():
             return before, ""  # a URL broken over two lines
-    broken = _BROKEN.search(before[-40:]) if before.endswith("-") else None
+    broken = BROKEN.search(before[-40:]) if before.endswith("-") else None
     if broken:
-        right = _TOKEN.match(after)
+        right = TOKEN.match(after)
         if right is None:
             return before, ""  # "COVID-" + "19"
         if vocabulary.keeps_hyphen(broken.group(1), right.group().split("-")[0]):

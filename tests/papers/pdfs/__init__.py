@@ -1,0 +1,1 @@
+"""PDF fixtures typeset at test time with reportlab, one builder module per failure class."""
