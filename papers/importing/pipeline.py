@@ -63,7 +63,9 @@ def read_blocks(data: bytes, fmt: str, *, progress: Progress | None = None) -> l
         module = import_module(f"{__package__}.readers.{module_name}")
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.endswith(f"readers.{module_name}"):
-            raise ImportFailed(f"This installation cannot read {NAMES[fmt]} files (its reader is missing).") from None
+            raise ImportFailed(
+                f"This installation cannot read {NAMES[fmt]} files (its reader is missing)."
+            ) from None
         raise
     reader = getattr(module, function)
     source = decode_text(data) if fmt in TEXT_FORMATS else data
