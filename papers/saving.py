@@ -2,7 +2,7 @@
 writer (`structure_write`), any paper's sections, paragraphs, references and citations.
 
 Parsing (bytes to a `ParsedPaper`, no Django) is `papers.importing`; running an import (parsing
-within the limits, a background import's progress and failure) is `papers.import_run`. An
+within the limits, a background import's progress and failure) is `papers.ingest`. An
 annotation import bringing back a native export (`annotations.imports.native`) writes the
 structure of the file's papers with `structure_write` too, so a paper's structure has one writer.
 """

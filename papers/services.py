@@ -5,7 +5,7 @@ person can act on.
 Importing: `paper_import` parses and saves at once; `paper_import_start` (pages and API) does
 that for a small file and queues a large one as a background task (`papers.tasks`), leaving a
 Paper with status "importing" that the task fills or marks failed. Parsing within the limits is
-`papers.import_run.parse_upload`, saving the parsed paper `papers.saving.paper_save`.
+`papers.ingest.parse_upload`, saving the parsed paper `papers.saving.paper_save`.
 """
 
 import hashlib
@@ -18,10 +18,10 @@ from django.db import transaction
 
 from . import permissions
 from .errors import UploadTooLarge
-from .import_run import paper_import_fail, parse_upload
 from .importing import ImportFailed
 from .importing.detect import detect_format
 from .importing.pipeline import Progress
+from .ingest import paper_import_fail, parse_upload
 from .models import Paper, ReadingGroup
 from .saving import paper_save, provisional_title, store_source
 from .tasks import import_paper_task

@@ -6,7 +6,7 @@ try:
 except ImportError:  # Django 5.2 (the Python 3.11 fallback): the django-tasks backport
     from django_tasks import task
 
-from .import_run import paper_import_run
+from .ingest import paper_import_run
 
 
 @task()

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from papers import import_run, saving, services
+from papers import ingest, saving, services
 from papers.importing import parse_document, pipeline
 from papers.importing.isolation import parse_isolated
 from papers.importing.readers import markup
@@ -166,9 +166,7 @@ def test_a_failure_while_saving_leaves_nothing_half_written(
 def test_a_parser_crash_in_the_background_is_a_failed_import(
     group, member, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(
-        import_run, "parse_isolated", partial(parse_isolated, parse=segfaulting_parse)
-    )
+    monkeypatch.setattr(ingest, "parse_isolated", partial(parse_isolated, parse=segfaulting_parse))
     page = b"<!doctype html><html><body>" + b"<p>Text of the paper.</p>" * 200 + b"</body></html>"
     with django_capture_on_commit_callbacks(execute=True):
         paper = start(group, member, data=page, filename="paper.html")
@@ -182,14 +180,14 @@ def test_progress_is_written_forward_as_the_import_goes(
     group, member, django_capture_on_commit_callbacks, monkeypatch
 ):
     written = []
-    save_progress = import_run.paper_progress_save
+    save_progress = ingest.paper_progress_save
 
     def spy(*, paper_id, percent):
         written.append(percent)
         save_progress(paper_id=paper_id, percent=percent)
 
-    monkeypatch.setattr(import_run, "PROGRESS_EVERY", 0)
-    monkeypatch.setattr(import_run, "paper_progress_save", spy)
+    monkeypatch.setattr(ingest, "PROGRESS_EVERY", 0)
+    monkeypatch.setattr(ingest, "paper_progress_save", spy)
     with django_capture_on_commit_callbacks(execute=True):
         paper = start(group, member)
     assert written == [70, 75, 85, 95]  # reading, cleanup, structure, citations; 100 on save
@@ -223,7 +221,7 @@ def test_a_reader_without_a_progress_keyword_is_called_as_before(monkeypatch):
 def test_progress_is_written_at_most_every_half_second(group):
     paper = Paper.objects.create(group=group, title="t", status="importing", progress=0)
     now = [0.0]
-    progress = import_run.ImportProgress(paper.pk, clock=lambda: now[0])
+    progress = ingest.ImportProgress(paper.pk, clock=lambda: now[0])
 
     def saved() -> int:
         paper.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Running an import: parse an upload within the limits (`parse_upload`, for imports now and in
+"""Ingesting an upload (running its import): parse it within the limits (`parse_upload`, for imports now and in
 the background), and the background half (`paper_import_run`), which records its progress and
 its failure on the Paper row.
 
