@@ -1,6 +1,6 @@
-"""Ingesting an upload (running its import): parse it within the limits (`parse_upload`, for imports now and in
-the background), and the background half (`paper_import_run`), which records its progress and
-its failure on the Paper row.
+"""Ingesting an upload (running its import): parse it within the limits (`parse_upload`, for
+imports now and in the background), and the background half (`paper_import_run`), which
+records its progress and its failure on the Paper row.
 
 `papers.services` holds the entry points (`paper_import`, `paper_import_start`) and
 `papers.tasks` the background task; both use what is here, which imports neither of them.
