@@ -7,7 +7,7 @@ from django.utils import timezone
 from .groups import PREMODERATION_ITEMS
 from .importing import FORMATS
 from .importing.detect import NAMES
-from .models import Invite, Membership, ReadingGroup
+from .models import AuditEntry, Invite, Membership, ReadingGroup
 from .services import UploadTooLarge, check_upload_size
 
 
@@ -182,7 +182,7 @@ class MemberRoleForm(forms.Form):
 class MemberReasonForm(forms.Form):
     """Ban and unban: an optional reason, kept in the group's audit log."""
 
-    reason = forms.CharField(required=False, max_length=2000, label="Reason")
+    reason = forms.CharField(required=False, max_length=AuditEntry.MAX_REASON, label="Reason")
 
 
 class InviteForm(forms.Form):

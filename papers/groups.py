@@ -42,6 +42,7 @@ from .models import AuditEntry, Invite, Membership, Paper, ReadingGroup
 
 __all__ = [
     "InviteUnusable",
+    "clean_reason",
     "group_create",
     "group_delete",
     "group_update",
@@ -63,8 +64,6 @@ _SLUG_BASE_MAX = 60
 RESERVED_SLUGS = frozenset({"new"})
 # With pre-moderation of new members: how many of their first posts may wait, at least and most.
 PREMODERATION_ITEMS = (1, 50)
-# The longest reason a ban or unban keeps in the audit log.
-MAX_REASON = 2_000
 
 LAST_OWNER_LEAVES = "Hand the group to another owner before you leave."
 LAST_OWNER_CHANGES = "A group needs an active owner: make someone else an owner first."
@@ -337,10 +336,13 @@ def _audit_member(*, actor, membership: Membership, action: str, reason: str, de
     )
 
 
-def _clean_reason(reason: str | None) -> str:
+def clean_reason(reason: str | None) -> str:
+    """The reason an audited action keeps: stripped, at most `AuditEntry.MAX_REASON` characters
+    (bans here, moderation's actions in annotations.moderation.services)."""
     reason = (reason or "").strip()
-    if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": f"A reason is at most {MAX_REASON:,} characters long."})
+    if len(reason) > AuditEntry.MAX_REASON:
+        limit = f"{AuditEntry.MAX_REASON:,}"
+        raise ValidationError({"reason": f"A reason is at most {limit} characters long."})
     return reason
 
 
@@ -364,7 +366,7 @@ def member_ban(*, actor, membership: Membership, reason: str = "") -> Membership
     docstring). Recorded in the audit log (the entry is left on `membership.audit_entry`).
     Someone already banned is refused."""
     _check_change(actor, membership, "ban")
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     with transaction.atomic():
         _lock(membership.group)
         membership.refresh_from_db(fields=["role", "status"])
@@ -389,7 +391,7 @@ def member_unban(*, actor, membership: Membership, reason: str = "") -> Membersh
     the ban hid are shown again (the unban's consequence). Recorded in the audit log (the entry
     is left on `membership.audit_entry`). Someone who is not banned is refused."""
     _check_change(actor, membership, "unban")
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     with transaction.atomic():
         _lock(membership.group)
         membership.refresh_from_db(fields=["role", "status"])

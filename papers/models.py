@@ -305,6 +305,8 @@ class AuditEntry(models.Model):
     # The author of the item, or the member banned: the person the action was about.
     subject_name = models.CharField(max_length=150, blank=True)
     summary = models.CharField(max_length=200, blank=True)
+    # The longest reason an action keeps (moderation and bans alike: `papers.groups.clean_reason`).
+    MAX_REASON = 2_000
     reason = models.TextField(blank=True)
     # Facts the action needs later (a ban that hid posts lists them, so the unban shows them).
     detail = models.JSONField(default=dict, blank=True)

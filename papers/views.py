@@ -44,7 +44,7 @@ from .groups import (
     member_set_role,
     member_unban,
 )
-from .models import Invite, Membership, ReadingGroup
+from .models import AuditEntry, Invite, Membership, ReadingGroup
 from .permissions import can_add_paper
 from .services import UploadTooLarge, paper_import_start
 
@@ -264,7 +264,9 @@ def member_change(request: HttpRequest, slug: str, username: str, action: str) -
         elif action in ("ban", "unban"):
             form = MemberReasonForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("A reason is at most 2,000 characters long.")
+                raise ValidationError(
+                    f"A reason is at most {AuditEntry.MAX_REASON:,} characters long."
+                )
             change = member_ban if action == "ban" else member_unban
             change(actor=actor, membership=membership, reason=form.cleaned_data["reason"])
             done = f"{name} is banned." if action == "ban" else f"{name} is a member again."

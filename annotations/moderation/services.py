@@ -37,6 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from papers import permissions as papers_permissions
+from papers.groups import clean_reason
 from papers.models import AuditEntry, Membership, ReadingGroup
 
 from ..models import Annotation, Comment, Flag, Status
@@ -57,7 +58,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 NOT_A_MODERATOR = "Only the group's owners and moderators may moderate."
-MAX_REASON = 2_000
+# The longest reason or flag note (the audit log's own limit).
+MAX_REASON = AuditEntry.MAX_REASON
 
 
 # Items: an annotation or a comment, as moderation sees them
@@ -91,13 +93,6 @@ class Item:
             text = self.obj.body
         text = " ".join(text.split())
         return text if len(text) <= 200 else text[:199] + "…"
-
-
-def _reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": f"A reason is at most {MAX_REASON:,} characters long."})
-    return reason
 
 
 # Flags
@@ -255,7 +250,7 @@ def moderate(*, actor, target: Annotation | Comment, action: str, reason: str = 
         raise ValidationError(
             {"action": f"The action is one of {', '.join(ACTIONS)}, ban or unban."}
         )
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     if refusal is not None:
         raise refusal
     sources, result = ACTIONS[action]
