@@ -21,10 +21,13 @@ serializers ask them for every item they show (its `can`), with the membership a
 list's own query (`reader_membership`): one rule, whoever asks.
 """
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission
 
 from papers import permissions as papers_permissions
-from papers.models import Membership, Paper, ReadingGroup
+from papers.models import AuditEntry, Membership, Paper, ReadingGroup
+
+from .models import Annotation, Comment, Flag, Status
 
 # `reader_role` not read with the item (an item just made): asked instead.
 _UNREAD = object()
@@ -140,3 +143,81 @@ class CanEdit(BasePermission):
 
     def has_object_permission(self, request, view, obj) -> bool:
         return can_edit(request.user, obj)
+
+
+NOT_A_MODERATOR = "Only the group's owners and moderators may moderate."
+
+# Moderation's rules, asked by annotations.moderation.services (which writes) and by the
+# serializers' `can` (which shows): flags, and which actions apply to a post in its status.
+
+
+def flag_refusal(user, membership: Membership | None, target) -> Exception | None:
+    """Why `user` (with `membership`, their active membership of the item's group, or None) may
+    not flag the item; None when they may."""
+    if not may_annotate(membership):
+        return PermissionDenied("Only active members of this paper's group may flag.")
+    if target.is_deleted:
+        return ValidationError({"target": "This was deleted by its author."})
+    if is_author(user, target):
+        return ValidationError({"target": "You cannot flag your own post; edit or delete it."})
+    if target.status != Status.VISIBLE:
+        return ValidationError({"target": "This is already with the moderators."})
+    return None
+
+
+def may_flag(user, membership: Membership | None, target: Annotation | Comment) -> bool:
+    """May `user` flag the item (module docstring)? `membership`: their active membership of its
+    group, or None. (Once per person: a second flag is refused by `flag_create`.)"""
+    return flag_refusal(user, membership, target) is None
+
+
+# action: (statuses it applies to, the status it leaves)
+ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    AuditEntry.Action.HIDE: ((Status.VISIBLE, Status.PENDING), Status.HIDDEN),
+    AuditEntry.Action.UNHIDE: ((Status.HIDDEN,), Status.VISIBLE),
+    AuditEntry.Action.APPROVE: ((Status.PENDING, Status.VISIBLE), Status.VISIBLE),
+    AuditEntry.Action.REJECT: ((Status.PENDING,), Status.HIDDEN),
+}
+
+
+def _kind(target) -> str:
+    return "annotation" if isinstance(target, Annotation) else "comment"
+
+
+def _has_open_flags(target: Annotation | Comment) -> bool:
+    """Whether the item has open flags: as read with it (`flagged`, the API's `with_reader`;
+    `open_flags`, the queue's), else asked (one query)."""
+    flagged = getattr(target, "flagged", None)
+    if flagged is None and getattr(target, "open_flags", None) is not None:
+        flagged = bool(target.open_flags)
+    if flagged is None:
+        flagged = Flag.objects.open().filter(**{_kind(target): target}).exists()
+    return flagged
+
+
+def action_applies(action: str, target: Annotation | Comment) -> bool:
+    """Does `action` apply to the item in its status? Its statuses in ACTIONS; an action that
+    would leave the status as it is (approving a visible post: "keep it") only closes the open
+    flags, so it applies only while there are some."""
+    sources, result = ACTIONS[action]
+    return target.status in sources and (target.status != result or _has_open_flags(target))
+
+
+def moderation_refusal(membership: Membership | None, target) -> Exception | None:
+    """Why the holder of `membership` (the actor's active membership of the item's group, or
+    None) may not moderate the item at all; None when they may."""
+    if membership is None or not membership.can_moderate:
+        return PermissionDenied(NOT_A_MODERATOR)
+    if isinstance(target, Annotation) and target.visibility == Annotation.Visibility.PRIVATE:
+        return PermissionDenied("A private annotation is its author's alone: nobody moderates it.")
+    if target.is_deleted:
+        return ValidationError({"target": "This was deleted by its author; nothing to moderate."})
+    return None
+
+
+def moderation_actions(membership: Membership | None, target: Annotation | Comment) -> list[str]:
+    """The actions the holder of `membership` (their active membership of the item's group, or
+    None) may take on the item now, in ACTIONS' order: those `moderate` would take."""
+    if moderation_refusal(membership, target) is not None:
+        return []
+    return [action for action in ACTIONS if action_applies(action, target)]

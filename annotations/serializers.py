@@ -24,8 +24,16 @@ from papers.models import Paper, Paragraph
 
 from .markdown import render_markdown
 from .models import Annotation, Comment, Link, Role, Status
-from .moderation.services import ACTIONS, may_flag, moderation_actions
-from .permissions import may_change, may_edit, may_read_revisions, may_reply, reader_membership
+from .permissions import (
+    ACTIONS,
+    may_change,
+    may_edit,
+    may_flag,
+    may_read_revisions,
+    may_reply,
+    moderation_actions,
+    reader_membership,
+)
 from .services import MAX_NOTE
 
 # Output

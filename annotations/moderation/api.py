@@ -22,6 +22,7 @@ from papers.models import AuditEntry, Membership, ReadingGroup
 
 from ..api import CursorPages
 from ..models import Annotation, Comment, Revision
+from ..permissions import NOT_A_MODERATOR
 from .bans import author_membership
 from .queue import QueueFilters, counts, queue
 from .serializers import (
@@ -35,7 +36,6 @@ from .serializers import (
     QueueSerializer,
 )
 from .services import (
-    NOT_A_MODERATOR,
     flag_create,
     moderate,
     moderate_many,

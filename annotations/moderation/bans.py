@@ -29,7 +29,7 @@ from papers import permissions as papers_permissions
 from papers.models import AuditEntry, Membership
 
 from ..models import Annotation, Comment, Status
-from .services import NOT_A_MODERATOR
+from ..permissions import NOT_A_MODERATOR
 
 __all__ = ["author_membership", "hide_banned_posts", "show_unbanned_posts"]
 

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from papers.models import AuditEntry
 
 from ..models import Flag
+from ..permissions import ACTIONS
 from .queue import KINDS, TARGET_TYPES, QueueFilters
-from .services import ACTIONS, MAX_REASON
+from .services import MAX_REASON
 
 ACTION_LABELS = {
     AuditEntry.Action.HIDE: "Hide",

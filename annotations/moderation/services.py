@@ -1,6 +1,6 @@
 """Moderation: flags, pre-moderation, hide/unhide/approve/reject, bans, and the audit log.
 
-The rules, in one place:
+What moderation does (the rules it asks are annotations.permissions'):
 - Flag: an active member of the paper's group flags an annotation or a comment they can see
   (not their own, not a deleted one, not one already held: hidden or pending posts are the
   moderators' already) with a reason; once per person and item. The author is never
@@ -18,9 +18,10 @@ The rules, in one place:
   calls through the setting `MARGINALIA_BAN_CONSEQUENCES`.
 Who moderates is `Membership.MODERATING_ROLES`' answer (papers.models: `Membership.can_moderate`,
 `Membership.objects.moderating()`). A moderator may act on their own posts too.
-`may_flag` and `moderation_actions` answer these rules for a reader's membership and an item,
-without a query when the item was read with its facts (`with_reader`): `flag_create` and
-`moderate` ask them, and so do the API's serializers (each item's `can`) and the queue page.
+The rules themselves (`may_flag`, `ACTIONS`, `action_applies`, `moderation_actions`) live in
+annotations.permissions, so that the core (the API's serializers, each item's `can`) asks them
+without importing moderation: `flag_create` and `moderate` here ask the same functions, and so
+does the queue page.
 A status change bumps the item's version and `updated`, so live updates (`since`) carry it and a
 stale edit by the author gets 412.
 """
@@ -40,8 +41,16 @@ from papers import permissions as papers_permissions
 from papers.groups import clean_reason
 from papers.models import AuditEntry, Membership, ReadingGroup
 
-from ..models import Annotation, Comment, Flag, Status
-from ..permissions import is_author, may_annotate
+from ..models import Annotation, Comment, Flag
+from ..permissions import (
+    ACTIONS,
+    NOT_A_MODERATOR,
+    action_applies,
+    flag_refusal,
+    may_flag,
+    moderation_actions,
+    moderation_refusal,
+)
 
 __all__ = [
     "ACTIONS",
@@ -57,7 +66,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-NOT_A_MODERATOR = "Only the group's owners and moderators may moderate."
 # The longest reason or flag note (the audit log's own limit).
 MAX_REASON = AuditEntry.MAX_REASON
 
@@ -98,31 +106,11 @@ class Item:
 # Flags
 
 
-def _flag_refusal(user, membership: Membership | None, target) -> Exception | None:
-    """Why `user` (with `membership`, their active membership of the item's group, or None) may
-    not flag the item; None when they may."""
-    if not may_annotate(membership):
-        return PermissionDenied("Only active members of this paper's group may flag.")
-    if target.is_deleted:
-        return ValidationError({"target": "This was deleted by its author."})
-    if is_author(user, target):
-        return ValidationError({"target": "You cannot flag your own post; edit or delete it."})
-    if target.status != Status.VISIBLE:
-        return ValidationError({"target": "This is already with the moderators."})
-    return None
-
-
-def may_flag(user, membership: Membership | None, target: Annotation | Comment) -> bool:
-    """May `user` flag the item (module docstring)? `membership`: their active membership of its
-    group, or None. (Once per person: a second flag is refused by `flag_create`.)"""
-    return _flag_refusal(user, membership, target) is None
-
-
 def flag_create(*, user, target: Annotation | Comment, reason: str, note: str = "") -> Flag:
     """Flag an item for the moderators. The caller found `target` among what `user` may see."""
     item = Item.of(target)
     group = item.group
-    refusal = _flag_refusal(user, papers_permissions.membership_for(user, group), target)
+    refusal = flag_refusal(user, papers_permissions.membership_for(user, group), target)
     if refusal is not None:
         raise refusal
     if reason not in Flag.Reason.values:
@@ -182,14 +170,6 @@ def _notify_moderators(flag: Flag) -> None:
 
 # Actions
 
-# action: (statuses it applies to, the status it leaves)
-ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    AuditEntry.Action.HIDE: ((Status.VISIBLE, Status.PENDING), Status.HIDDEN),
-    AuditEntry.Action.UNHIDE: ((Status.HIDDEN,), Status.VISIBLE),
-    AuditEntry.Action.APPROVE: ((Status.PENDING, Status.VISIBLE), Status.VISIBLE),
-    AuditEntry.Action.REJECT: ((Status.PENDING,), Status.HIDDEN),
-}
-
 _REFUSED = {
     AuditEntry.Action.HIDE: "This is already hidden.",
     AuditEntry.Action.UNHIDE: "Only a hidden post can be unhidden.",
@@ -198,52 +178,13 @@ _REFUSED = {
 }
 
 
-def _has_open_flags(target: Annotation | Comment) -> bool:
-    """Whether the item has open flags: as read with it (`flagged`, the API's `with_reader`;
-    `open_flags`, the queue's), else asked (one query)."""
-    flagged = getattr(target, "flagged", None)
-    if flagged is None and getattr(target, "open_flags", None) is not None:
-        flagged = bool(target.open_flags)
-    if flagged is None:
-        flagged = Flag.objects.open().filter(**{Item.of(target).type: target}).exists()
-    return flagged
-
-
-def action_applies(action: str, target: Annotation | Comment) -> bool:
-    """Does `action` apply to the item in its status? Its statuses in ACTIONS; an action that
-    would leave the status as it is (approving a visible post: "keep it") only closes the open
-    flags, so it applies only while there are some."""
-    sources, result = ACTIONS[action]
-    return target.status in sources and (target.status != result or _has_open_flags(target))
-
-
-def _moderation_refusal(membership: Membership | None, target) -> Exception | None:
-    """Why the holder of `membership` (the actor's active membership of the item's group, or
-    None) may not moderate the item at all; None when they may."""
-    if membership is None or not membership.can_moderate:
-        return PermissionDenied(NOT_A_MODERATOR)
-    if isinstance(target, Annotation) and target.visibility == Annotation.Visibility.PRIVATE:
-        return PermissionDenied("A private annotation is its author's alone: nobody moderates it.")
-    if target.is_deleted:
-        return ValidationError({"target": "This was deleted by its author; nothing to moderate."})
-    return None
-
-
-def moderation_actions(membership: Membership | None, target: Annotation | Comment) -> list[str]:
-    """The actions the holder of `membership` (their active membership of the item's group, or
-    None) may take on the item now, in ACTIONS' order: those `moderate` would take."""
-    if _moderation_refusal(membership, target) is not None:
-        return []
-    return [action for action in ACTIONS if action_applies(action, target)]
-
-
 def moderate(*, actor, target: Annotation | Comment, action: str, reason: str = "") -> AuditEntry:
     """Hide, unhide, approve or reject an item (module docstring); closes its open flags and
     writes the audit entry, in one transaction. The caller found `target` among what `actor`
     may see (a private annotation is nobody's to moderate)."""
     item = Item.of(target)
     group = item.group
-    refusal = _moderation_refusal(papers_permissions.membership_for(actor, group), target)
+    refusal = moderation_refusal(papers_permissions.membership_for(actor, group), target)
     if isinstance(refusal, PermissionDenied):
         raise refusal
     if action not in ACTIONS:
