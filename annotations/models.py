@@ -182,6 +182,10 @@ class Annotation(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.GROUP
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
+    # An independent reading: made in blind mode, as the author's first tag on the paragraph,
+    # so before they could see the others' roles on it (annotations.services.annotation_create).
+    # Agreement is measured over these alone as well as over all tags (annotations.insights).
+    independent = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from papers.errors import Conflict
 from papers.models import Paragraph, ReadingGroup
+from papers.permissions import membership_for
 
 from . import permissions
 from .markdown import render_markdown
@@ -243,7 +244,9 @@ def annotation_create(
     completed by annotations.quotes.resolve_quote. The note is Markdown.
     """
     paper = paragraph.paper
-    if not permissions.can_annotate(user, paper):
+    # The membership once: the rule (`may_annotate`) and blind mode both read it.
+    membership = membership_for(user, paper.group)
+    if not permissions.may_annotate(membership):
         raise PermissionDenied(NOT_A_MEMBER)
     note, note_html = _note(note)
     annotation = Annotation(
@@ -264,8 +267,15 @@ def annotation_create(
         exclude=["paper", "paragraph", "role", "author"], validate_constraints=False
     )
     with transaction.atomic():
+        annotation.independent = membership.blind and _first_tag(user, paragraph)
         annotation.save()
     return annotation
+
+
+def _first_tag(user, paragraph: Paragraph) -> bool:
+    """Has the user never tagged this paragraph (deleted tags count: blind mode showed them the
+    others' roles once they had tagged it)? Asked only in blind mode."""
+    return not Annotation.objects.filter(paragraph=paragraph, author=user).exists()
 
 
 _ANNOTATION_FIELDS = frozenset({"role_slug", "quote", "note", "visibility"})

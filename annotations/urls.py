@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .exports import views as export_views
 from .imports import views as import_views
+from .insights import views as insight_views
 from .moderation import views as moderation_views
 
 app_name = "annotations"
@@ -10,6 +11,9 @@ app_name = "annotations"
 urlpatterns = [
     # A paper's page: read it and annotate it (the paper's get_absolute_url).
     path("papers/<int:paper_id>/", views.paper_workspace, name="paper_workspace"),
+    # The group's reading of it, seen whole (annotations.insights.views).
+    path("papers/<int:paper_id>/argument/", insight_views.paper_argument, name="paper_argument"),
+    path("papers/<int:paper_id>/agreement/", insight_views.paper_agreement, name="paper_agreement"),
     # Moderation: the queue (GET, with filters), acting on posts (POST: one, or several all or
     # nothing), the e-mail choice per group (POST), and the audit log (GET, paginated).
     path("moderation/", moderation_views.moderation_queue, name="moderation_queue"),

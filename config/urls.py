@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from annotations import api as annotations_api
 from annotations.exports import api as exports_api
 from annotations.imports import api as imports_api
+from annotations.insights import api as insights_api
 from annotations.moderation import api as moderation_api
 from papers.accounts.api import TokenObtainView
 from papers.api import groups as groups_api
@@ -90,6 +91,18 @@ urlpatterns = [
         "api/v1/schema/export.json",
         exports_api.ExportSchemaView.as_view(),
         name="export-schema",
+    ),
+    # /api/v1/papers/{id}/argument/   GET: the annotations and links as a graph
+    # /api/v1/papers/{id}/agreement/  GET: alpha of the paragraph roles, the disagreements
+    path(
+        "api/v1/papers/<int:pk>/argument/",
+        insights_api.PaperArgumentView.as_view(),
+        name="paper-argument",
+    ),
+    path(
+        "api/v1/papers/<int:pk>/agreement/",
+        insights_api.PaperAgreementView.as_view(),
+        name="paper-agreement",
     ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -432,6 +432,17 @@ def member_leave(*, user, group: ReadingGroup) -> None:
         membership.delete()
 
 
+def member_read_blind(*, user, group: ReadingGroup, blind: bool) -> Membership:
+    """A member's own choice to read blind in this group (`Membership.blind`). Only the member
+    sets it; an outsider or a banned member has none to set."""
+    membership = permissions.membership_for(user, group)
+    if membership is None:
+        raise PermissionDenied("You are not a member of this group.")
+    Membership.objects.filter(pk=membership.pk).update(blind=blind)
+    membership.blind = blind
+    return membership
+
+
 # Invites
 
 

@@ -141,6 +141,10 @@ class Membership(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     # A moderator's choice: an e-mail for each new flag in this group (the badge is always on).
     notify_flags = models.BooleanField(default=False)
+    # The member's choice to read blind: the others' roles on a paragraph stay hidden from them
+    # until they have tagged it themselves (the workspace, the argument map, the disagreements),
+    # so that their tags are independent readings (annotations record it: `independent`).
+    blind = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -94,6 +94,24 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MyMembershipSerializer(serializers.ModelSerializer):
+    """GET groups/{slug}/me/: the caller's own membership, with their reading choices."""
+
+    user = serializers.CharField(source="user.get_username", read_only=True)
+    joined = serializers.DateTimeField(source="created", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "status", "joined", "blind"]
+        read_only_fields = fields
+
+
+class MyMembershipChangeSerializer(OnlyTheseFields, serializers.Serializer):
+    """PATCH groups/{slug}/me/: `blind`, the member's own choice (Membership.blind)."""
+
+    blind = serializers.BooleanField()
+
+
 class MemberAddSerializer(OnlyTheseFields, serializers.Serializer):
     """POST groups/{slug}/members/: add an existing user by username."""
 

@@ -35,6 +35,7 @@ from ..groups import (
     member_add,
     member_ban,
     member_leave,
+    member_read_blind,
     member_remove,
     member_set_role,
     member_unban,
@@ -52,6 +53,8 @@ from ..serializers import (
     MemberChangeSerializer,
     MemberNameSerializer,
     MemberSerializer,
+    MyMembershipChangeSerializer,
+    MyMembershipSerializer,
 )
 from .base import APIv1Settings
 
@@ -284,6 +287,29 @@ class GroupViewSet(
         serializer = MemberChangeSerializer(data=body)
         serializer.is_valid(raise_exception=True)
         return self._change_member(membership, serializer.validated_data, reason)
+
+    @extend_schema(methods=["GET"], responses={200: MyMembershipSerializer})
+    @extend_schema(
+        methods=["PATCH"],
+        request=MyMembershipChangeSerializer,
+        responses={200: MyMembershipSerializer},
+        description="`blind`: read blind in this group (the others' roles on a paragraph stay "
+        "hidden until you have tagged it; your first tag on it is then an independent reading).",
+    )
+    @action(detail=True, methods=["get", "patch"])
+    def me(self, request, slug=None):
+        """The caller's own membership of the group: 404 when they are not an active member."""
+        group = self.get_object()
+        membership = permissions.membership_for(request.user, group)
+        if membership is None:
+            raise Http404("You are not a member of this group.")
+        if request.method == "PATCH":
+            serializer = MyMembershipChangeSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            membership = member_read_blind(
+                user=request.user, group=group, blind=serializer.validated_data["blind"]
+            )
+        return Response(MyMembershipSerializer(membership).data)
 
     # Invite links
 

@@ -1,0 +1,120 @@
+"""Krippendorff's alpha for nominal data, and the figures built on it; pure Python.
+
+Our own code rather than the `krippendorff` package: that package needs numpy (tens of MB for
+one formula) and takes a dense coders × units matrix, where our data is sparse (30 members, a
+thousand paragraphs, each tagged by a few). The test suite checks these numbers against it.
+
+Data is `{unit: {coder: value}}`; a value is anything hashable (a member's set of roles on a
+paragraph is one value: `frozenset({"claim", "evidence"})`). Only units with two values or
+more are pairable and count (Krippendorff 2011, "Computing Krippendorff's alpha-reliability",
+section on nominal data):
+
+    o_ck = Σ_u Σ_{i≠j} [v_ui = c][v_uj = k] / (m_u − 1)   (the coincidence matrix)
+    n_c  = Σ_k o_ck,  n = Σ_c n_c
+    α    = 1 − (n − 1) · Σ_{c≠k} o_ck / Σ_{c≠k} n_c · n_k
+
+Alpha is undefined (None) with no pairable unit, and when every value is the same one (no
+variation: the expected disagreement is 0).
+"""
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+
+Units = Mapping[Hashable, Mapping[Hashable, Hashable]]
+
+
+def pairable(units: Units) -> dict:
+    """The units with two values or more (the others carry no information on agreement)."""
+    return {unit: coders for unit, coders in units.items() if len(coders) >= 2}
+
+
+def _coincidences(counts: Iterable[Counter]) -> tuple[Counter, float]:
+    """Per value, n_c (how often it takes part in a pairable pair), and Σ_c o_cc (the pairs of
+    equal values), from each unit's count of values."""
+    totals: Counter = Counter()
+    matching = 0.0
+    for count in counts:
+        m = sum(count.values())
+        if m < 2:
+            continue
+        for value, n in count.items():
+            totals[value] += n
+            matching += n * (n - 1) / (m - 1)
+    return totals, matching
+
+
+def _alpha_from(totals: Counter, matching: float) -> float | None:
+    n = sum(totals.values())
+    if n < 2:
+        return None
+    observed = n - matching  # Σ_{c≠k} o_ck: every pairable value not matched
+    expected = (n * n - sum(t * t for t in totals.values())) / (n - 1)  # Σ_{c≠k} n_c n_k / (n−1)
+    if expected == 0:
+        return None
+    return 1 - observed / expected
+
+
+def nominal_alpha(units: Units) -> float | None:
+    """Krippendorff's alpha (nominal) of the data; None when undefined (module docstring)."""
+    return _alpha_from(*_coincidences(Counter(coders.values()) for coders in units.values()))
+
+
+def coders_of(units: Units) -> set:
+    """The coders of the pairable units (those the figure rests on)."""
+    return {coder for coders in pairable(units).values() for coder in coders}
+
+
+def pair_agreement(units: Units, coder: Hashable) -> tuple[float | None, int]:
+    """How often `coder` agrees with each other coder of the units they share: the share of
+    (coder, other) pairs with the same value, and the number of units it rests on."""
+    agree = pairs = shared = 0
+    for coders in units.values():
+        if coder not in coders or len(coders) < 2:
+            continue
+        mine = coders[coder]
+        shared += 1
+        for other, value in coders.items():
+            if other != coder:
+                pairs += 1
+                agree += value == mine
+    return (agree / pairs if pairs else None), shared
+
+
+def alpha_without(units: Units, coder: Hashable) -> float | None:
+    """The alpha of the others alone: whether this coder raises or lowers the group's
+    agreement (Krippendorff's "alpha if a coder is left out")."""
+    return nominal_alpha(
+        {unit: {c: v for c, v in coders.items() if c != coder} for unit, coders in units.items()}
+    )
+
+
+def contestedness(coders: Mapping[Hashable, Hashable]) -> float:
+    """How contested one unit is: the share of its coders' pairs that differ (0: everyone
+    gave the same value; near 1: everyone a different one)."""
+    m = len(coders)
+    if m < 2:
+        return 0.0
+    same = sum(n * (n - 1) for n in Counter(coders.values()).values())
+    return 1 - same / (m * (m - 1))
+
+
+def reading(alpha: float | None, units: int) -> str:
+    """Alpha in plain words, with Krippendorff's own thresholds: 0.8 and above is reliable,
+    0.667 to 0.8 allows tentative conclusions, below that members read differently."""
+    if alpha is None:
+        if units == 0:
+            return "Not enough shared tags yet: agreement needs paragraphs that two members tagged."
+        return "Everyone gave every shared paragraph the same role: too little variety to measure."
+    if alpha >= 0.8:
+        words = "Members mostly agree"
+    elif alpha >= 0.667:
+        words = "Members partly agree"
+    elif alpha >= 0.2:
+        words = "Members often read paragraphs differently"
+    elif alpha >= -0.05:
+        words = "Members agree about as often as chance would have them"
+    else:
+        words = "Members disagree more often than chance would have them"
+    if units < 10:
+        words += f" (on only {units} paragraph{'s' if units != 1 else ''}: read it with care)"
+    return words + "."
