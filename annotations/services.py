@@ -346,6 +346,10 @@ def annotation_update(
     if "role_slug" in fields:
         role = _role_by_slug(annotation.paper.group, fields["role_slug"])
         values["role"] = role
+        if role.pk != annotation.role_id:
+            # Changed after tagging, when blind mode shows the others' roles: no longer a
+            # reading made without them.
+            values["independent"] = False
     if "quote" in fields:
         values.update(_quote_fields(annotation.paragraph, fields["quote"]))
     if "note" in fields:

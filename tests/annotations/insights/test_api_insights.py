@@ -270,3 +270,17 @@ def test_queries_do_not_grow_with_annotations(
 
 def test_service_and_api_agree(world, owner):
     assert paper_agreement(owner, world["paper"]) == agreement(owner, world["paper"]).json()
+
+
+def test_a_changed_role_is_no_longer_independent(paper, owner):
+    blind(owner, paper.group)
+    first = tag(owner, body(paper, 0), "claim")
+    assert first.independent
+    client = signed_in(owner)
+    url = f"/api/v1/annotations/{first.pk}/"
+    assert client.patch(url, {"note": "Why I think so."}, format="json").status_code == 200
+    first.refresh_from_db()
+    assert first.independent  # a note changes no reading
+    assert client.patch(url, {"role": "evidence"}, format="json").status_code == 200
+    first.refresh_from_db()
+    assert not first.independent
