@@ -20,7 +20,9 @@
 - Marginalia's own facts that the model has no term for are said with the `marginalia:` prefix,
   declared in the collection's @context (`VOCAB`): `marginalia:status` (only when not
   "visible": hidden and pending items in a moderator's or the command's export, a member's own
-  held posts), `marginalia:visibility` ("private" only), `marginalia:relation`.
+  held posts), `marginalia:visibility` ("private" only), `marginalia:independent` (true only:
+  an annotation made in blind mode as its author's first tag on the paragraph),
+  `marginalia:relation`.
 
 `total` is written after `first`: it is counted while the items stream (JSON-LD does not order
 keys), so no count query runs before the first byte.
@@ -155,7 +157,10 @@ def annotation(row: dict, source: str) -> dict:
             "body": bodies, "target": {"source": source, "selector": selector}}  # fmt: skip
     _creator(item, row["author"])
     item["created"], item["modified"] = row["created"], row["updated"]
-    return _marks(item, row)
+    _marks(item, row)
+    if row["independent"]:
+        item["marginalia:independent"] = True
+    return item
 
 
 def comment(row: dict, source: str) -> dict:

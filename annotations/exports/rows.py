@@ -225,7 +225,7 @@ def annotations(
 ) -> Iterator[dict]:
     fields = ["id", "paragraph_id", "paragraph__anchor", "role__slug", "exact", "prefix", "suffix",
               "start", "end", "note", "note_html", "author__username", "visibility", "status",
-              "created", "updated", "version"]  # fmt: skip
+              "independent", "created", "updated", "version"]  # fmt: skip
     if places:
         fields += _PLACE_FIELDS
     if paragraph_text:
@@ -233,17 +233,20 @@ def annotations(
     rows = scope.annotations(paper).order_by("id").values_list(*fields)
     for row in rows.iterator(BATCH):
         (id_, paragraph, anchor, role, exact, prefix, suffix, start, end, note, note_html,
-         author, visibility, status, created, updated, version) = row[:17]  # fmt: skip
+         author, visibility, status, independent, created, updated, version) = row[:18]  # fmt: skip
         quote = None
         if start is not None:
             quote = {"exact": exact, "prefix": prefix, "suffix": suffix, "start": start,
                      "end": end}  # fmt: skip
+        # `independent`: made in blind mode as its author's first tag on the paragraph
+        # (Annotation.independent).
         out = {"id": id_, "paper": paper.pk, "paragraph": paragraph, "anchor": anchor,
                "role": role, "quote": quote, "note": note, "note_html": note_html,
                "author": author, "visibility": visibility, "status": status,
-               "created": iso(created), "updated": iso(updated), "version": version}  # fmt: skip
+               "independent": independent, "created": iso(created), "updated": iso(updated),
+               "version": version}  # fmt: skip
         if places:
-            out["paragraph_position"], out["section"] = row[17], row[18] or ""
+            out["paragraph_position"], out["section"] = row[18], row[19] or ""
         if paragraph_text:
             out["paragraph_text"] = row[-1]
         yield out

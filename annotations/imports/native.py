@@ -13,10 +13,11 @@ the papers' structure by `papers.saving.structure_write`, the writer a parsed up
 What comes back (docs/imports.md): each paper with its structure (same text, anchors, positions,
 kinds, labels, marks), its references and citations (with candidates), annotations, comments
 with their threads (tombstones stay tombstones), links, and the items' revisions. Ids are new;
-`created`/`updated` of annotations and comments, `created` of revisions, versions and statuses
-are the file's. Notes and bodies are rendered again from their Markdown (the file's HTML is
-never trusted). Not imported: flags and the audit log (the source group's moderation), the
-group's settings and members (the target group keeps its own).
+`created`/`updated` of annotations and comments, `created` of revisions, versions, statuses and
+annotations' `independent` (false when the file has none) are the file's. Notes and bodies are
+rendered again from their Markdown (the file's HTML is never trusted). Not imported: flags and
+the audit log (the source group's moderation), the group's settings and members (the target
+group keeps its own).
 """
 
 from annotations.markdown import render_markdown
@@ -117,6 +118,7 @@ def _annotations_write(
                 note_html=render_markdown(row["note"].strip()),
                 author=authors.get(row["author"]),
                 visibility=row["visibility"],
+                independent=row["independent"],
                 status=_held(row["status"], hold, row["visibility"] == Annotation.Visibility.GROUP),
                 version=row["version"],
                 **(row["quote"] or _NO_QUOTE),

@@ -4,6 +4,7 @@ that match it. The first problem is refused (ImportRefused) with its path, e.g.
 `papers[1].annotations[12].paragraph: 99 is not a paragraph of this paper`. No database.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from annotations.models import Annotation, Link, Status
@@ -274,6 +275,8 @@ def _check_annotations(
                     Annotation.Visibility.values,
                     default=Annotation.Visibility.GROUP,
                 ),
+                # Absent from files written before it: not an independent reading.
+                "independent": _boolean(row, "independent", where, default=False),
                 **_state(row, where),
             }
         )
@@ -416,6 +419,20 @@ def _quote(row: dict, where: str, body: str) -> dict | None:
         return resolve_quote(body, **given).as_dict()
     except QuoteError as error:
         c.refuse(here, str(error).rstrip("."))
+
+
+def _boolean(row: dict, key: str, where: str, *, default: bool) -> bool:
+    """true or false; missing is `default`, anything else (null, 1, "true") is refused, the value
+    told as the file wrote it (JSON)."""
+    value = c.get(row, key, where, default)
+    if not isinstance(value, bool):
+        if isinstance(value, dict | list):
+            found = "an object" if isinstance(value, dict) else "a list"
+        else:
+            found = json.dumps(value, ensure_ascii=False)
+            found = found if len(found) <= 40 else found[:39] + "\u2026"
+        c.refuse(c.at(where, key), f"expected true or false, found {found}")
+    return value
 
 
 def _state(row: dict, where: str) -> dict:

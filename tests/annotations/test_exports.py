@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 
 from annotations.exports import FORMATS, get_format
 from annotations.exports.tabular import COLUMNS, neutralise
+from papers.models import Membership
 from tests.annotations import export_scene
 from tests.annotations.conftest import make_annotation, make_comment
 from tests.papers.makers import make_paper
@@ -95,6 +96,24 @@ def test_native_for_the_command_has_everything_marked_and_the_moderation_data(sc
     assert claim["version"] == 2 and claim["quote"]["exact"] == "reader 0 argued"
     party = next(a for a in data["annotations"] if a["id"] == scene["party"].pk)
     assert party["quote"]["exact"] == "🎉 party" and party["quote"]["start"] == 6
+
+
+def test_native_says_which_tags_are_independent_readings(scene, group, moderator, other):
+    """`independent` on every annotation: true for a tag made in blind mode as its author's first
+    on the paragraph. Optional in the schema (files written before it), a boolean when there."""
+    Membership.objects.filter(user=moderator, group=group).update(blind=True)
+    blind = make_annotation(moderator, scene["second"], "theory", note="read blind")
+    assert blind.independent
+    for user in (None, other):
+        rows = {a["id"]: a["independent"] for a in native(scene["paper"], user)["annotations"]}
+        assert rows[blind.pk] is True
+        assert {value for id_, value in rows.items() if id_ != blind.pk} == {False}
+    data = native(scene["paper"], None)
+    validator = Draft202012Validator(SCHEMA)
+    data["annotations"][0].pop("independent")
+    assert validator.is_valid(data)
+    data["annotations"][0]["independent"] = "true"
+    assert not validator.is_valid(data)
 
 
 def test_native_for_a_plain_member_has_no_held_item_and_no_moderation_data(scene, other):

@@ -20,7 +20,9 @@ from jsonschema import Draft202012Validator
 
 from annotations.exports import get_format
 from annotations.exports.jsonld import ANNO_CONTEXT, VOCAB
+from papers.models import Membership
 from tests.annotations import export_scene
+from tests.annotations.conftest import make_annotation
 
 IRI = {"type": "string", "pattern": r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$"}
 DATE_TIME = {
@@ -31,7 +33,11 @@ DATE_TIME = {
 MOTIVATIONS = ["assessing", "bookmarking", "classifying", "commenting", "describing", "editing",
                "highlighting", "identifying", "linking", "moderating", "questioning", "replying",
                "tagging"]  # fmt: skip
-OURS = {"^marginalia:": {"type": "string"}}
+# Marginalia's own keys: text, but `marginalia:independent`, only ever said as true.
+OURS = {
+    "^marginalia:(?!independent$)": {"type": "string"},
+    "^marginalia:independent$": {"const": True},
+}
 
 WEB_ANNOTATION = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -197,6 +203,9 @@ def test_the_schema_here_is_valid_and_refuses_what_the_model_refuses():
     assert validator.is_valid(good)
     assert not validator.is_valid(good | {"motivation": "arguing"})
     assert not validator.is_valid(good | {"status": "hidden"})  # an unprefixed custom key
+    assert validator.is_valid(good | {"marginalia:independent": True})
+    assert not validator.is_valid(good | {"marginalia:independent": False})  # said only when true
+    assert not validator.is_valid(good | {"marginalia:status": True})
     assert not validator.is_valid(good | {"target": {"source": "http://x/p", "selector": {
         "type": "TextPositionSelector", "start": "3", "end": 5}}})  # fmt: skip
 
@@ -255,6 +264,17 @@ def test_comments_comment_or_reply_and_links_link(scene, member):
         if item["motivation"] in ("replying", "linking"):
             assert item["target"] in items
             assert item["motivation"] != "linking" or item["body"] in items
+
+
+def test_independent_readings_are_marked_true_and_the_others_not_at_all(scene, group, moderator):
+    Membership.objects.filter(user=moderator, group=group).update(blind=True)
+    blind = make_annotation(moderator, scene["second"], "theory", note="read blind")
+    assert blind.independent
+    for user in (None, moderator):
+        items = by_iri(collection(scene["paper"], user))
+        marked = {iri for iri, item in items.items() if "marginalia:independent" in item}
+        assert marked == {f"http://localhost:8000/api/v1/annotations/{blind.pk}/"}
+        assert items[next(iter(marked))]["marginalia:independent"] is True
 
 
 def test_held_items_are_marked_for_moderators_and_absent_for_others(scene, moderator, group):

@@ -99,6 +99,20 @@ def test_a_bad_file_is_400_with_one_line_and_leaves_nothing(member_client, group
     assert Paper.objects.count() == papers
 
 
+def test_a_non_boolean_independent_is_400_naming_its_place(member_client, group, export_file):
+    papers = Paper.objects.count()
+    data = json.loads(export_file)
+    data["annotations"][0]["independent"] = "yes"
+    answer = member_client.post(
+        URL, {"group": group.slug, "file": _upload(json.dumps(data).encode())}
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "detail": 'annotations[0].independent: expected true or false, found "yes"'
+    }
+    assert Paper.objects.count() == papers
+
+
 def test_neither_file_nor_data_is_400(member_client, group):
     assert member_client.post(URL, {"group": group.slug}).status_code == 400
 

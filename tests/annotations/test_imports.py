@@ -3,23 +3,28 @@ left behind) and Hypothesis search results (anchoring exact, by whitespace, fuzz
 roles from tags; what is not anchored). The round trip is tests/annotations/test_roundtrip.py."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from jsonschema import Draft202012Validator
 
 from annotations.exports import get_format
 from annotations.imports import ImportRefused, import_file
 from annotations.imports.hypothesis import FUZZY_THRESHOLD, anchor
 from annotations.models import Annotation, Comment, Link, Revision, Role
 from annotations.services import annotation_update, link_create
-from papers.models import Citation, Paper, Paragraph, Reference, Section
+from papers.models import Citation, Membership, Paper, Paragraph, Reference, Section
 from papers.services import UploadTooLarge
 from tests.annotations.conftest import make_annotation, make_comment
 from tests.conftest import FIXTURES, join, make_group, make_user
 from tests.papers.makers import make_paper
 
 HYPOTHESIS = FIXTURES / "hypothesis" / "search.json"
+EXPORT_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "annotations/exports/export.schema.json").read_text()
+)
 MODELS = (Paper, Section, Paragraph, Reference, Citation, Annotation, Comment, Link, Revision, Role)
 
 
@@ -187,6 +192,66 @@ def test_it_keeps_many_rows_in_a_few_queries(group, owner, member, target,
             import_file(user=importer, group=target_group, data=data)
 
 
+def test_independent_readings_come_back_independent(paper, member, owner, target):
+    """A tag made in blind mode as its author's first on the paragraph (an independent reading)
+    stays one through an export and an import into another group; the others stay not."""
+    first, second = paper.paragraphs.filter(kind="body").order_by("position")[:2]
+    Membership.objects.filter(user=member, group=paper.group).update(blind=True)
+    blind = make_annotation(member, first, "claim", note="blind")
+    make_annotation(member, first, "evidence", quote={"exact": "readers"}, note="second tag")
+    Membership.objects.filter(user=member, group=paper.group).update(blind=False)
+    make_annotation(owner, second, "theory", note="not blind")
+    data = _export(paper)
+    assert {row["note"]: row["independent"] for row in data["annotations"]} == {
+        "blind": True, "second tag": False, "not blind": False
+    }  # fmt: skip
+    group, importer = target
+    report = import_file(user=importer, group=group, data=json.dumps(data))
+    imported = Annotation.objects.filter(paper_id=report.papers[0])
+    assert dict(imported.values_list("note", "independent")) == {
+        "blind": True, "second tag": False, "not blind": False
+    }  # fmt: skip
+    assert blind.independent and imported.get(note="blind").pk != blind.pk
+
+
+def test_a_file_exported_before_independent_existed_imports_with_false(scene, target):
+    group, importer = target
+    old = _mutate(scene, lambda d: [row.pop("independent") for row in d["annotations"]])
+    assert old["annotations"] and not any("independent" in row for row in old["annotations"])
+    Draft202012Validator(EXPORT_SCHEMA).validate(old)  # optional in the schema: still valid
+    report = import_file(user=importer, group=group, data=old)
+    imported = Annotation.objects.filter(paper_id=report.papers[0])
+    assert imported.count() == 2 and not imported.filter(independent=True).exists()
+
+
+@pytest.mark.parametrize(
+    "value, found", [("yes", '"yes"'), (1, "1"), (None, "null"), ({}, "an object")]
+)
+def test_a_non_boolean_independent_is_refused_naming_its_place(value, found, scene, target):
+    group, importer = target
+    bad = _mutate(scene, lambda d: d["annotations"][1].update(independent=value))
+    assert not Draft202012Validator(EXPORT_SCHEMA).is_valid(bad)  # the schema says so too
+    before = _counts()
+    with pytest.raises(ImportRefused) as refused:
+        import_file(user=importer, group=group, data=bad)
+    assert refused.value.messages == [
+        f"annotations[1].independent: expected true or false, found {found}"
+    ]
+    assert _counts() == before
+
+
+def test_a_non_boolean_independent_in_a_group_export_names_the_paper(group, owner, member, target):
+    make_annotation(member, make_paper(group, user=owner).paragraphs.filter(kind="body")[0])
+    data = json.loads("".join(get_format("json").group(group, user=None)))
+    data["papers"][0]["annotations"][0]["independent"] = "true"
+    target_group, importer = target
+    with pytest.raises(ImportRefused) as refused:
+        import_file(user=importer, group=target_group, data=data)
+    assert refused.value.messages == [
+        'papers[0].annotations[0].independent: expected true or false, found "true"'
+    ]
+
+
 # Native: a bad file is refused with one message, and leaves nothing
 
 
@@ -248,6 +313,10 @@ BAD = {
     "bad username": (
         lambda s: _mutate(s, lambda d: d["comments"][0].update(author="two words")),
         "comments[0].author: 'two words' is not a username",
+    ),
+    "independent not a boolean": (
+        lambda s: _mutate(s, lambda d: d["annotations"][0].update(independent="no")),
+        'annotations[0].independent: expected true or false, found "no"',
     ),
     "reply loop": (
         lambda s: _mutate(s, lambda d: d["comments"][0].update(parent=d["comments"][1]["id"])),

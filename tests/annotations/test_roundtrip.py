@@ -23,7 +23,7 @@ from annotations.services import (
     role_create,
     role_update,
 )
-from papers.models import Citation, Paper, Paragraph, ReadingGroup
+from papers.models import Citation, Membership, Paper, Paragraph, ReadingGroup
 from tests.annotations.conftest import make_annotation, make_comment
 from tests.annotations.export_scene import build
 from tests.conftest import join, make_user
@@ -37,7 +37,7 @@ MIXED = "The word «שָׁלוֹם» sits inside English text with 😀 emoji."
 
 def _second_paper(group, *, owner, moderator, member):
     """A paper with astral and right-to-left passages, a custom and a retired role, threads three
-    deep, a tombstone with a reply under it, and every link relation."""
+    deep, a tombstone with a reply under it, every link relation, and an independent reading."""
     paper = make_paper(group, title="Über das gemeinsame Lesen 📚", user=owner, body=2)
     first, second = paper.paragraphs.filter(kind="body").order_by("position")[:2]
     # New texts: their citations' spans would no longer fit (the import refuses such a file).
@@ -61,6 +61,11 @@ def _second_paper(group, *, owner, moderator, member):
     arabic = make_annotation(owner, second, "claim", quote={"exact": "القراءة الجماعية أفضل"},
                              note="ادعاء واضح")  # fmt: skip
     hebrew = make_annotation(member, footnote, "theory", quote={"exact": "«שָׁלוֹם»"})
+    # Tagged in blind mode, the owner's first tag on the paragraph: an independent reading.
+    Membership.objects.filter(user=owner, group=group).update(blind=True)
+    blind = make_annotation(owner, first, "claim", note="read blind")
+    Membership.objects.filter(user=owner, group=group).update(blind=False)
+    assert blind.independent
     gone = make_annotation(member, second, "question", note="soon deleted")
     make_comment(member, annotation=gone, body="on an annotation deleted later")
     annotation_delete(annotation=gone, user=member)
@@ -138,6 +143,10 @@ def test_a_group_comes_back_identical_after_export_and_import_into_a_fresh_datab
     }  # fmt: skip
     assert any(row["status"] == "deleted" for p in before["papers"] for row in p["comments"])
     assert any(p["revisions"] for p in before["papers"]) and "audit_log" in before
+    # Independent readings (blind mode) and the others: `independent` must come back as it was.
+    assert {row["independent"] for p in before["papers"] for row in p["annotations"]} == {
+        True, False
+    }  # fmt: skip
 
     # A fresh database: every row of every table goes.
     call_command("flush", interactive=False, verbosity=0)
@@ -159,6 +168,7 @@ def test_a_group_comes_back_identical_after_export_and_import_into_a_fresh_datab
     assert report.annotations == Annotation.objects.count()
     assert report.comments == Comment.objects.count()
     assert report.links == Link.objects.count()
+    assert Annotation.objects.filter(independent=True, note="read blind").count() == 1
     # The authors came back as placeholders (the fresh database knows none of them).
     assert sorted(report.placeholders) == ["amina", "mo", "olive"]
     assert set(Role.objects.filter(group=fresh).values_list("slug", flat=True)) >= {
