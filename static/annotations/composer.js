@@ -1,4 +1,5 @@
-// A Markdown text box with a preview, for comments, replies and notes in the panel.
+// A Markdown text box with a preview, for comments, replies and notes in the panel; `prefill`
+// puts a draft in one (the agreement page's "Discuss this", through panel.js `openFromUrl`).
 
 import { ApiError } from "./api.js";
 import { button, h } from "./dom.js";
@@ -143,4 +144,15 @@ export function composer(
     }
   });
   return form;
+}
+
+/** Put a draft in a composer, open it and put the cursor at its end: shown, never sent (the
+ * reader edits it and posts it themselves). A redraw of the panel keeps it, as any draft. */
+export function prefill(form, text) {
+  const textarea = form.querySelector("textarea");
+  textarea.value = text;
+  form.open();
+  form.scrollIntoView({ block: "nearest" }); // its Post button too, at the foot of the panel
+  textarea.focus({ preventScroll: true });
+  textarea.setSelectionRange(text.length, text.length);
 }

@@ -4,8 +4,9 @@
 // and delete are editing.js's; flag, hide and history are moderation.js's. Which of these an
 // annotation or a link offers is its `can`, as the API answered it for this reader; the page's
 // `canAnnotate` only says whether the reader may write here at all (tag, comment, link).
+// `openFromUrl` opens it from a link (`?panel=1#p-…`, and `say=` for a new thread's draft).
 
-import { composer } from "./composer.js";
+import { composer, prefill } from "./composer.js";
 import { button, elementOf, h, snippet, when } from "./dom.js";
 import { deleteAnnotation, editAnnotation } from "./editing.js";
 import { takeComments, upsert } from "./layer.js";
@@ -66,6 +67,49 @@ export async function openPanel(ws, paragraph, { focus = true } = {}) {
   } finally {
     if (request === ws.panelRequest) panel.removeAttribute("aria-busy");
   }
+}
+
+/** Follow the URL on arrival: `#<paragraph anchor>` chooses that paragraph; with `?panel=1` its
+ * panel opens (as Enter does), and with `say=<text>` too the paragraph's new-thread box holds
+ * that text, focused, not posted (the agreement page's "Discuss this"). A reader who may not
+ * comment gets the panel without it. `panel` and `say` then leave the URL (history.replaceState),
+ * so that a reload opens no draft again. */
+export async function openFromUrl(ws) {
+  const params = new URLSearchParams(location.search);
+  const wanted = params.get("panel") === "1";
+  const text = params.get("say") ?? "";
+  if (params.has("panel") || params.has("say")) {
+    params.delete("panel");
+    params.delete("say");
+    const query = params.toString();
+    const rest = `${query ? `?${query}` : ""}${location.hash}`;
+    history.replaceState(history.state, "", `${location.pathname}${rest}`);
+  }
+  let target = null;
+  try {
+    target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  } catch {
+    return; // a malformed #…: no paragraph of ours
+  }
+  if (!target?.matches(".para[data-paragraph]")) return;
+  choose(ws, target, { focus: false, scroll: false });
+  if (!wanted) return;
+  const paragraph = Number(target.dataset.paragraph);
+  const opened = openPanel(ws, paragraph, { focus: false });
+  target.scrollIntoView({ block: "start" }); // the panel narrowed the text: find it again
+  await Promise.all([opened, pageLoaded()]);
+  if (ws.panelParagraph !== paragraph) return; // the reader went elsewhere meanwhile
+  const form = ws.el.panelBody.querySelector('form.ws-composer[data-key="paragraph"]');
+  if (!text || !form) return ws.el.panelTitle.focus({ preventScroll: true });
+  prefill(form, text);
+  say(ws, "A draft of a new thread is in the box: change it as you like, then Post.");
+}
+
+/** The page's load event: the browser then focuses the URL's #paragraph (focusable: tabindex),
+ * which would take the focus from the panel if it had it already. */
+function pageLoaded() {
+  if (document.readyState === "complete") return Promise.resolve();
+  return new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
 }
 
 export function closePanel(ws) {

@@ -34,7 +34,8 @@ import { initKeys } from "./keys.js";
 import { later } from "./live.js";
 import { initMinimap, moveViewBox, scheduleMinimap } from "./minimap.js";
 import { initModeration } from "./moderation.js";
-import { choose, initSelection } from "./selection.js";
+import { openFromUrl } from "./panel.js";
+import { initSelection } from "./selection.js";
 import { createState } from "./state.js";
 import { initText } from "./text.js";
 
@@ -59,6 +60,5 @@ refreshAuthors(ws);
 window.addEventListener("resize", () => scheduleMinimap(ws));
 window.addEventListener("scroll", () => moveViewBox(ws), { passive: true });
 new ResizeObserver(() => scheduleMinimap(ws)).observe(document.querySelector(".paper"));
-const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-if (target?.matches(".para[data-paragraph]")) choose(ws, target, { focus: false, scroll: false });
+openFromUrl(ws); // #paragraph, ?panel=1 and say= (panel.js)
 later(ws, ws.data.poll);
