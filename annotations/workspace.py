@@ -9,9 +9,10 @@ layer, by paragraph id:
 
 It also gathers what the page's script starts from (`Workspace.data`, through `json_script`):
 the roles with their colours and keys, a compact index of the annotations the reader may see,
-the time of the read (the first `since` of the live updates) and the API's URLs. Everything in
-a fixed number of queries, whatever the number of paragraphs and annotations: the roles, the
-annotations (one query, author names joined), the comments (one query of three numbers each).
+the time of the read (the first `since` of the live updates), the API's URLs and where blind
+mode is kept (`blind_choice`). Everything in a fixed number of queries, whatever the number of
+paragraphs and annotations: the roles, the annotations (one query, author names joined), the
+comments (one query of three numbers each).
 
 Moderation: what is read is `visible_to`'s answer, so a hidden or pending item of someone else
 never reaches a plain reader's page (text, highlights, chips, counts, the script's data); its
@@ -31,7 +32,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from papers.models import Paper
-from papers.permissions import is_moderator_or_owner
+from papers.permissions import is_moderator_or_owner, membership_for
 from papers.reading import Highlight
 
 from .models import Annotation, Comment, Role, Status
@@ -182,6 +183,17 @@ def _asides(
     return asides
 
 
+def blind_choice(paper: Paper, user) -> dict | None:
+    """Blind mode as the server keeps it for an active member of the paper's group
+    (`Membership.blind`: the page renders <html data-blind> from it, the script changes it
+    through `groups/{slug}/me/`, and the member's first tag on a paragraph is then recorded as
+    an independent reading); None for anyone else, whose choice stays in their browser."""
+    membership = membership_for(user, paper.group)
+    if membership is None:
+        return None
+    return {"on": membership.blind, "url": reverse("group-me", kwargs={"slug": paper.group.slug})}
+
+
 def load_workspace(paper: Paper, user) -> Workspace:
     """The annotation layer of `paper` as `user` may see it (Annotation.objects.visible_to)."""
     read_at: datetime = timezone.now()  # before reading: nothing written meanwhile is missed
@@ -245,6 +257,7 @@ def load_workspace(paper: Paper, user) -> Workspace:
             "user": {"id": me, "username": user.get_username()} if me is not None else None,
             "canAnnotate": can_annotate(user, paper),
             "canModerate": is_moderator_or_owner(user, paper.group),
+            "blind": blind_choice(paper, user),
             "roles": role_views(roles),
             "authors": list(author_index),
             "annotations": index,

@@ -283,6 +283,13 @@ MARGINALIA_BAN_CONSEQUENCES = {
     "unban": "annotations.moderation.bans.show_unbanned_posts",
 }
 
+# The overview of each paper on the group page (tags per role, threads, agreement, last
+# activity, the roles along the paper): papers.views calls this dotted path as
+# `paper_overviews(user, papers) -> {paper id: overview}` and hands each overview to the template
+# annotations/insights/_paper_overview.html (papers never imports annotations; config wires the
+# two together). Empty: no overviews, the list of papers alone.
+MARGINALIA_PAPER_OVERVIEWS = "annotations.insights.overview.paper_overviews"
+
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [

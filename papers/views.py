@@ -17,6 +17,7 @@ from django.db.models import CharField, Count, OuterRef, Subquery, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import permissions
@@ -77,17 +78,29 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "papers/home.html", {"my_groups": mine, "public_groups": list(public)})
 
 
+def _paper_overviews(user, papers: list) -> dict:
+    """{paper id: overview} from what `MARGINALIA_PAPER_OVERVIEWS` names (the annotations app's
+    overview of each paper: papers never imports it, config/settings.py wires it); none when
+    the setting is empty."""
+    path = getattr(settings, "MARGINALIA_PAPER_OVERVIEWS", "")
+    return import_string(path)(user, papers) if path else {}
+
+
 def _group_page(
     request: HttpRequest, group: ReadingGroup, *, invite_form=None, status: int = 200
 ) -> HttpResponse:
-    """The group page: papers; members for members; invite links for owners and moderators."""
+    """The group page: papers (with each one's overview); members for members; invite links for
+    owners and moderators."""
     user = request.user
-    papers = (
+    papers = list(
         group.papers.select_related("created_by")
         # The paragraph count for every row in the same query (no query per paper).
         .annotate(paragraph_count=Count("paragraphs"))
         .order_by("-created", "-id")
     )
+    overviews = _paper_overviews(user, papers)
+    for paper in papers:
+        paper.overview = overviews.get(paper.pk)
     context = {
         "group": group,
         "papers": papers,

@@ -32,7 +32,7 @@ export function createState(data, doc = document) {
     paragraphs,
     paragraphById: new Map(paragraphs.map((el) => [Number(el.dataset.paragraph), el])),
     numberOf: new Map(paragraphs.map((el, i) => [Number(el.dataset.paragraph), i + 1])),
-    blindKey: `marginalia.blind.${data.user?.id ?? "anonymous"}`,
+    blindKey: `marginalia.blind.${data.user?.id ?? "anonymous"}`, // localStorage, non-members
     el: {
       toolbar: byId("ws-toolbar"),
       filtersForm: byId("ws-filters"),
@@ -61,7 +61,11 @@ export function createState(data, doc = document) {
 
     // The reader's view.
     filters: { roles: new Set(roles.keys()), author: "", mine: false },
+    // Blind mode: the server's <html data-blind> for a member, the page's head (localStorage)
+    // for anyone else. For a member, `blindServer` is what the server keeps (`on`) and the
+    // number of the latest change sent (`latest`: only its answer counts).
     blind: doc.documentElement.hasAttribute("data-blind"),
+    blindServer: { on: Boolean(data.blind?.on), latest: 0 },
     current: null, // the chosen paragraph element
     selecting: null, // {el, id, words, start, end} while selecting a passage by keyboard
     linking: null, // {source, relation, paragraph} while in link mode
