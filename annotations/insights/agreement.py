@@ -46,9 +46,10 @@ def _members(units: dict, names: dict[int, str]) -> list[dict]:
     """Each coder's agreement with the rest: the share of their pairs that agree, and the
     group's alpha without them."""
     rows = []
+    alphas_without = k.alphas_without(units)
     for coder in sorted(k.coders_of(units), key=lambda c: names.get(c, "").lower()):
         share, shared = k.pair_agreement(units, coder)
-        without = k.alpha_without(units, coder)
+        without = alphas_without[coder]
         rows.append(
             {
                 "user": names.get(coder, ""),

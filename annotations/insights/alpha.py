@@ -83,9 +83,34 @@ def pair_agreement(units: Units, coder: Hashable) -> tuple[float | None, int]:
 def alpha_without(units: Units, coder: Hashable) -> float | None:
     """The alpha of the others alone: whether this coder raises or lowers the group's
     agreement (Krippendorff's "alpha if a coder is left out")."""
-    return nominal_alpha(
-        {unit: {c: v for c, v in coders.items() if c != coder} for unit, coders in units.items()}
-    )
+    without = alphas_without(units)
+    return without[coder] if coder in without else nominal_alpha(units)
+
+
+def alphas_without(units: Units) -> dict:
+    """`alpha_without` for every coder at once. The coincidences are added up once; for each
+    coder only the units they coded are counted again without them, so thirty members on a
+    thousand paragraphs cost one pass over the values, not thirty."""
+    counts = {unit: Counter(coders.values()) for unit, coders in units.items()}
+    totals, matching = _coincidences(counts.values())
+    units_of: dict = {}
+    for unit, coders in units.items():
+        for coder in coders:
+            units_of.setdefault(coder, []).append(unit)
+    result = {}
+    for coder, theirs in units_of.items():
+        before = [counts[unit] for unit in theirs]
+        after = []
+        for unit in theirs:
+            count = counts[unit].copy()
+            count[units[unit][coder]] -= 1
+            after.append(+count)  # unary plus drops the zero
+        less_totals, less_matching = _coincidences(before)
+        more_totals, more_matching = _coincidences(after)
+        result[coder] = _alpha_from(
+            totals - less_totals + more_totals, matching - less_matching + more_matching
+        )
+    return result
 
 
 def contestedness(coders: Mapping[Hashable, Hashable]) -> float:

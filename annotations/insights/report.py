@@ -19,6 +19,10 @@ from ..services import roles_for_group
 from .agreement import paper_agreement, paragraph_facts, section_titles
 from .readings import reads_blind
 
+# The most contested paragraphs the page lists at first; `?all=1` lists them all (a paper of a
+# thousand paragraphs read by thirty members can have hundreds).
+SHOWN = 50
+
 # A role whose slug the group no longer knows (never expected): shown by its slug, in grey.
 _UNKNOWN_COLOR = "#6b665c"
 
@@ -31,6 +35,8 @@ def agreement_page(request, paper: Paper) -> dict:
     user = request.user
     data = paper_agreement(user, paper)
     may_comment = can_comment(user, paper)
+    everything = data["disagreements"]
+    shown = everything if request.GET.get("all") == "1" else everything[:SHOWN]
     return {
         "ready": True,
         "agreement": data,
@@ -38,7 +44,8 @@ def agreement_page(request, paper: Paper) -> dict:
         "may_comment": may_comment,
         "sections": _sections(paper, data["sections"]),
         "members": [_member(row, data["alpha"]) for row in data["members"]],
-        "disagreements": _disagreements(paper, data["disagreements"], may_comment=may_comment),
+        "disagreements": _disagreements(paper, shown, may_comment=may_comment),
+        "disagreements_total": len(everything),
     }
 
 

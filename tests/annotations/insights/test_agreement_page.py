@@ -236,3 +236,18 @@ def test_queries_do_not_grow_with_annotations(world, member, django_assert_max_n
         text = client.get(url(world["paper"])).text
     assert text.count('class="agreement-disagreement"') == 2  # p1 and p2; p0 all claim
     assert "extra11" in text
+
+
+def test_the_most_contested_fifty_then_all(paper, owner, member, monkeypatch):
+    """A long list is cut to the most contested `SHOWN`; `?all=1` lists them all."""
+    from annotations.insights import report
+
+    scene(paper, owner, member)
+    tag(member, paper.paragraphs.get(kind="abstract"), "claim")  # a second disagreement
+    monkeypatch.setattr(report, "SHOWN", 1)
+    client = page_client(owner)
+    cut = client.get(f"/papers/{paper.pk}/agreement/").content.decode()
+    assert "The 1 most contested of 2 paragraphs" in cut and "Show all 2" in cut
+    assert cut.count("Discuss this<") == 1
+    whole = client.get(f"/papers/{paper.pk}/agreement/?all=1").content.decode()
+    assert "Show all" not in whole and whole.count("Discuss this<") == 2

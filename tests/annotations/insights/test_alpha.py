@@ -125,3 +125,23 @@ def test_contestedness():
 )
 def test_reading_in_plain_words(alpha, units, words):
     assert words in k.reading(alpha, units)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_alphas_without_match_recomputing(seed):
+    """The one-pass `alphas_without` gives what leaving each coder out and recomputing does."""
+    rng = random.Random(seed)
+    coders = [f"m{i}" for i in range(rng.randint(2, 7))]
+    units = {
+        u: {c: rng.choice("abc") for c in rng.sample(coders, rng.randint(1, len(coders)))}
+        for u in range(rng.randint(2, 30))
+    }
+    fast = k.alphas_without(units)
+    for coder in coders:
+        slow = k.nominal_alpha(
+            {u: {c: v for c, v in cs.items() if c != coder} for u, cs in units.items()}
+        )
+        if slow is None:
+            assert fast.get(coder) is None
+        elif coder in fast:
+            assert fast[coder] == pytest.approx(slow, abs=1e-9)
