@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from annotations.insights.agreement import paper_agreement
+from annotations.insights.argument import paper_argument
 from annotations.models import Annotation, Comment, Flag, Link
 from annotations.moderation.queue import open_count
 from papers.models import Membership, Paper, ReadingGroup
@@ -48,7 +50,8 @@ def test_it_runs_twice_without_duplicating_anything():
     assert ReadingGroup.objects.filter(slug="demo").count() == 1
     assert get_user_model().objects.filter(username__in=USERS).count() == 3
     assert Membership.objects.filter(group__slug="demo").count() == 3
-    assert Annotation.objects.filter(paper__group__slug="demo").count() == 3
+    assert Annotation.objects.filter(paper__group__slug="demo").count() == 21
+    assert Link.objects.filter(paper__group__slug="demo").count() == 3
     assert Flag.objects.count() == 1
     assert Paper.objects.filter(group__slug="demo").count() == 1
     assert "already there" in output
@@ -104,9 +107,51 @@ def test_it_leaves_nothing_behind_when_the_import_fails(monkeypatch):
 def test_its_paper_is_annotated_and_its_owner_has_a_flag_waiting():
     run_demo()
     paper = Paper.objects.get(group__slug="demo")
-    roles = sorted(paper.annotations.values_list("role__slug", flat=True))
-    assert roles == ["claim", "evidence", "theory"]
-    assert Link.objects.get(paper=paper).relation == "supports"
+    assert set(paper.annotations.values_list("role__slug", flat=True)) == {
+        "claim",
+        "evidence",
+        "theory",
+    }
+    authors = set(paper.annotations.values_list("author__username", flat=True))
+    assert authors == {"demo", "reader"}
     assert Comment.objects.filter(paper=paper, parent__isnull=False).count() == 1
     owner = get_user_model().objects.get(username="demo")
     assert open_count(owner) == 1  # the newcomer's off-topic comment, flagged by the reader
+
+
+@pytest.mark.django_db
+def test_its_members_read_the_paper_differently_some_of_it_blind():
+    run_demo()
+    paper = Paper.objects.get(group__slug="demo")
+    owner = get_user_model().objects.get(username="demo")
+
+    agreement = paper_agreement(owner, paper)
+
+    assert agreement["alpha"] is not None
+    assert agreement["alpha_independent"] is not None
+    assert len(agreement["disagreements"]) >= 2
+    assert paper.annotations.filter(independent=True, author__username="demo").exists()
+    assert paper.annotations.filter(independent=True, author__username="reader").exists()
+    # Both left blind mode: whoever signs in as either sees the whole discussion.
+    assert not Membership.objects.filter(group=paper.group, blind=True).exists()
+
+
+@pytest.mark.django_db
+def test_its_argument_has_a_contested_claim_an_unsupported_one_and_unlinked_evidence():
+    run_demo()
+    paper = Paper.objects.get(group__slug="demo")
+    owner = get_user_model().objects.get(username="demo")
+
+    argument = paper_argument(owner, paper)
+
+    edges = argument["edges"]
+    assert {edge["relation"] for edge in edges} == {"supports", "attacks"}
+    into = {}
+    for edge in edges:
+        into.setdefault(edge["target"], set()).add(edge["relation"])
+    claims = [node["id"] for node in argument["nodes"] if node["role"] == "claim"]
+    assert any(into.get(claim) == {"supports", "attacks"} for claim in claims)
+    assert any("supports" not in into.get(claim, set()) for claim in claims)
+    linked = {edge["source"] for edge in edges} | {edge["target"] for edge in edges}
+    evidence = [node["id"] for node in argument["nodes"] if node["role"] == "evidence"]
+    assert set(evidence) - linked
