@@ -7,7 +7,7 @@ mode then drops the others' annotations on paragraphs the reader has not tagged,
 that touch them (readings.blind_filter).
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count
 
@@ -17,8 +17,7 @@ from ..models import Annotation, Comment, Link, Status
 from .readings import blind_filter, reads_blind
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     id: int
     paragraph: int
     position: int
