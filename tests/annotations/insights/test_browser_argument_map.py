@@ -82,7 +82,13 @@ def test_a_click_opens_the_paragraph_in_the_workspace_with_its_panel(
     a = world["annotations"]
     page = open_map(person(member), live_server, world["paper"])
     node(page, a["amina_p1"]).click()
-    page.wait_for_url(f"**/papers/{world['paper'].pk}/?panel=1#{world['p1'].anchor}")
+    # The workspace opens the paragraph's panel, then takes `panel` out of the URL.
+    page.wait_for_url(f"**/papers/{world['paper'].pk}/*#{world['p1'].anchor}")
+    expect(page.locator("#ws-toolbar")).to_be_visible()
+    expect(page.locator("#ws-panel")).to_be_visible()
+    expect(page.locator("#ws-panel-title")).to_have_text(f"Paragraph {world['p1'].position}")
+    expect(page.locator("#ws-panel .ws-roles")).to_contain_text("amina")
+    assert "panel=1" not in page.url
 
 
 def test_tab_reaches_a_node_and_enter_follows_it(person, live_server, world, member):
