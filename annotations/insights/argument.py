@@ -2,9 +2,10 @@
 between them as edges (the API's `argument`, the map page's data).
 
 Three queries whatever the size of the paper: the annotations (author names joined), the
-number of comments on each, the links. Who sees what is `visible_to`'s answer for each; blind
-mode then drops the others' annotations on paragraphs the reader has not tagged, and the links
-that touch them (readings.blind_filter).
+number of comments on each, the links. Who sees which annotations and comments is `visible_to`'s
+answer; blind mode then drops the others' annotations on paragraphs the reader has not tagged
+(readings.blind_filter); the links are those among what is left (`LinkQuerySet.among`: a link
+only with both its ends).
 """
 
 from typing import NamedTuple
@@ -68,12 +69,7 @@ def paper_argument(user, paper: Paper) -> dict:
     nodes = blind_filter(user, _nodes(user, paper), blind=reads_blind(user, paper))
     ids = {node.id for node in nodes}
     comments = _comment_counts(user, paper)
-    links = (
-        Link.objects.visible_to(user)
-        .filter(paper=paper)
-        .order_by("id")
-        .values_list("id", "source_id", "target_id", "relation")
-    )
+    links = Link.objects.filter(paper=paper).order_by("id").among(ids)
     return {
         "nodes": [
             {
@@ -89,6 +85,5 @@ def paper_argument(user, paper: Paper) -> dict:
         "edges": [
             {"id": id, "source": source, "target": target, "relation": relation}
             for id, source, target, relation in links
-            if source in ids and target in ids
         ],
     }
