@@ -21,12 +21,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from bench.timing import in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -331,28 +332,8 @@ def measure(paragraphs: int, annotations: int, runs: int) -> dict:
 
 
 def child(env: dict, paragraphs: int, annotations: int, runs: int) -> dict:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.annotate_bench",
-            "--one",
-            "--paragraphs",
-            str(paragraphs),
-            "--annotations",
-            str(annotations),
-            "--runs",
-            str(runs),
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        cwd=ROOT,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"the benchmark failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    options = ["--paragraphs", paragraphs, "--annotations", annotations, "--runs", runs]
+    return in_child("bench.annotate_bench", "--one", *options, env=env)
 
 
 def report(row: dict) -> None:

@@ -25,13 +25,14 @@ Targets (issue 7): first byte < 1 s, total <= 3x the floor, memory growth < 50 M
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 import uuid
 from pathlib import Path
+
+from bench.timing import in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -207,17 +208,11 @@ def measure(papers: int, annotations: int, comments: int, formats: list[str], ru
 
 
 def child(env: dict, args) -> dict:
-    command = [
-        sys.executable, "-m", "bench.export_bench", "--one",
-        "--papers", str(args.papers), "--annotations", str(args.annotations),
-        "--comments", str(args.comments), "--formats", args.formats, "--runs", str(args.runs),
+    options = [
+        "--papers", args.papers, "--annotations", args.annotations, "--comments", args.comments,
+        "--formats", args.formats, "--runs", args.runs,
     ]  # fmt: skip
-    # DEBUG off, as in production: with it on, Django would keep every query in memory.
-    env = {**os.environ, "DJANGO_DEBUG": "0", **env}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
-    if result.returncode != 0:
-        raise SystemExit(f"the benchmark failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return in_child("bench.export_bench", "--one", *options, env=env)
 
 
 def report(row: dict) -> None:

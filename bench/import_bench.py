@@ -22,13 +22,14 @@ columns), DOCX and JATS < 0.5 s, time per page roughly constant from 20 to 400 p
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 import uuid
 from pathlib import Path
+
+from bench.timing import in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "corpus" / "us-withdrawal-afghanistan.md"
@@ -111,25 +112,8 @@ def measure_save(size: str, repeat: int) -> dict:
 
 
 def child(mode: str, size: str, repeat: int, env: dict | None = None) -> dict:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.import_bench",
-            f"--{mode}-one",
-            size,
-            "--repeat",
-            str(repeat),
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        cwd=ROOT,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"{mode} {size} failed:\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    options = [f"--{mode}-one", size, "--repeat", repeat]
+    return in_child("bench.import_bench", *options, env=env, failed=f"{mode} {size}")
 
 
 def postgres_url() -> str | None:

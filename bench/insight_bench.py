@@ -30,16 +30,16 @@ import argparse
 import cProfile
 import gc
 import json
-import os
 import pstats
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from bench.timing import in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -352,17 +352,7 @@ def measure(args) -> dict:
 def child(env: dict, args) -> dict:
     options = ["--paragraphs", args.paragraphs, "--annotations", args.annotations]
     options += ["--links", args.links, "--members", args.members, "--runs", args.runs]
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.insight_bench", "--one", *map(str, options)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        cwd=ROOT,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"the benchmark failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return in_child("bench.insight_bench", "--one", *options, env=env)
 
 
 def report(result: dict) -> None:
