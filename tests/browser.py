@@ -81,3 +81,9 @@ def signed_in_context(browser, live_server):
     yield open_context
     for context in contexts:
         context.close()
+
+
+def shot(page, name: str, *, full_page: bool = False) -> None:
+    """A screenshot of the page into ARTIFACTS as `<name>.png`, for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)

@@ -14,15 +14,11 @@ from annotations.models import Comment, Flag, Status
 from papers.models import AuditEntry
 from tests.annotations.test_browser_workspace import open_workspace
 from tests.annotations.test_browser_workspace_moderation import SPAM, THANKS, cast, open_panel
-from tests.browser import ARTIFACTS, DESKTOP, PHONE
+from tests.browser import DESKTOP, PHONE, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 __all__ = ["cast"]  # a fixture, used by name
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"marginalia-moderation-page-{name}.png"), full_page=True)
 
 
 def test_a_flagged_comment_is_hidden_from_the_queue_and_logged(person, live_server, cast):
@@ -55,9 +51,9 @@ def test_a_flagged_comment_is_hidden_from_the_queue_and_logged(person, live_serv
     expect(entry.locator(".mod-where a")).to_have_attribute(
         "href", f"{paper.get_absolute_url()}#{claim.anchor}"
     )
-    shot(mo, "queue-desktop")
+    shot(mo, "queue-desktop", full_page=True)
     mo.set_viewport_size(PHONE)
-    shot(mo, "queue-phone")
+    shot(mo, "queue-phone", full_page=True)
     mo.set_viewport_size(DESKTOP)
 
     # … and hides it with a reason.
@@ -86,9 +82,9 @@ def test_a_flagged_comment_is_hidden_from_the_queue_and_logged(person, live_serv
     )
     expect(row).to_contain_text("Reason: Advertising is not discussion.")
     expect(row).to_contain_text("by amina")
-    shot(mo, "log-desktop")
+    shot(mo, "log-desktop", full_page=True)
     mo.set_viewport_size(PHONE)
-    shot(mo, "log-phone")
+    shot(mo, "log-phone", full_page=True)
 
     audit = AuditEntry.objects.get()
     assert (audit.actor, audit.action, audit.reason) == (

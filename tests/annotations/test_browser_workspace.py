@@ -20,7 +20,7 @@ from annotations.services import (
     comment_create,
 )
 from papers.models import Membership, Paper, Section
-from tests.browser import ARTIFACTS, PHONE
+from tests.browser import PHONE, shot
 from tests.conftest import join, make_group, make_user
 from tests.papers.makers import add_paragraphs
 
@@ -92,11 +92,6 @@ def world(db):
     join(group, bo, Membership.Role.MEMBER)
     paper = make_workspace_paper(group)
     return {"group": group, "amina": amina, "bo": bo, "paper": paper}
-
-
-def shot(page, name: str, *, full_page: bool = False) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def para(paper, text: str):

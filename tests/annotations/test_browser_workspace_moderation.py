@@ -23,17 +23,13 @@ from tests.annotations.test_browser_workspace import (
     open_workspace,
     para,
 )
-from tests.browser import ARTIFACTS, PHONE
+from tests.browser import PHONE, shot
 from tests.conftest import join, make_group, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SPAM = "Buy cheap watches at example.com"
 THANKS = "Flagged — thank you. The moderators will look at it."
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"marginalia-moderation-{name}.png"))
 
 
 @pytest.fixture
@@ -82,11 +78,11 @@ def test_a_member_flags_an_annotation_and_is_thanked(person, live_server, cast):
     expect(options).to_have_text(["Spam", "Abuse", "Off topic", "Other"])
     form.locator('select[name="reason"]').select_option("off_topic")
     form.locator('textarea[name="note"]').fill("About another paper entirely.")
-    shot(bo, "flag-form-desktop")
+    shot(bo, "marginalia-moderation-flag-form-desktop")
     form.get_by_role("button", name="Send flag").click()
     expect(item).to_contain_text(THANKS)
     expect(item.locator('button[data-action="flag"]')).to_have_count(0)
-    shot(bo, "flag-thanks-desktop")
+    shot(bo, "marginalia-moderation-flag-thanks-desktop")
 
     flag = Flag.objects.get()
     assert (flag.annotation_id, flag.flagger, flag.reason) == (
@@ -135,7 +131,7 @@ def test_a_moderator_hides_a_comment_and_another_member_s_page_drops_it(person, 
     expect(theirs).to_contain_text("Hidden by a moderator")
     expect(theirs).to_have_class("ws-comment is-hidden")
     expect(theirs.locator('button[data-action="unhide"]')).to_be_visible()
-    shot(mo, "hidden-comment-moderator-desktop")
+    shot(mo, "marginalia-moderation-hidden-comment-moderator-desktop")
 
     # Bo's open page drops it on the next live update: no text, no count, without a reload.
     expect(bo.locator(f'.ws-comment[data-comment="{comment.pk}"]')).to_have_count(0, timeout=LIVE)
@@ -143,7 +139,7 @@ def test_a_moderator_hides_a_comment_and_another_member_s_page_drops_it(person, 
     expect(chip).to_have_count(0)
     expect(bo.locator(".ws-discussion")).to_contain_text("No comments on this paragraph yet.")
     assert "Buy cheap watches" not in bo.content()
-    shot(bo, "hidden-comment-gone-desktop")
+    shot(bo, "marginalia-moderation-hidden-comment-gone-desktop")
 
     assert Comment.objects.get(pk=comment.pk).status == Status.HIDDEN
     entry = AuditEntry.objects.get()
@@ -195,7 +191,7 @@ def test_a_reply_under_a_hidden_comment_keeps_its_place(person, live_server, cas
         "Please don't post ads here."
     )
     assert "Buy cheap watches" not in bo.content()
-    shot(bo, "removed-and-deleted-desktop")
+    shot(bo, "marginalia-moderation-removed-and-deleted-desktop")
     assert bo.errors == []
 
 
@@ -215,7 +211,7 @@ def test_the_author_sees_her_pending_comment_marked_and_others_do_not_see_it(
     expect(mine).to_contain_text("Waiting for a moderator")
     expect(mine).to_have_class("ws-comment is-pending")
     amina.locator(".ws-panel-body").evaluate("el => el.scrollTo(0, el.scrollHeight)")
-    shot(amina, "pending-comment-author-phone")
+    shot(amina, "marginalia-moderation-pending-comment-author-phone")
     assert Comment.objects.get(body="Is this theory tested anywhere?").status == Status.PENDING
 
     # Bo never sees it: wait for a live update to have come and gone, then look.
@@ -237,7 +233,7 @@ def test_flag_and_moderation_controls_on_a_phone(person, live_server, cast):
         'button[data-action="flag"]'
     ).click()
     expect(bo.locator("form.ws-flag-form")).to_be_visible()
-    shot(bo, "flag-form-phone")
+    shot(bo, "marginalia-moderation-flag-form-phone")
 
     mo = open_workspace(person(cast["mo"], viewport=PHONE), live_server, cast["paper"])
     open_panel(mo, cast["claim"])
@@ -248,6 +244,6 @@ def test_flag_and_moderation_controls_on_a_phone(person, live_server, cast):
     pending.locator("button[data-action=approve]").click()
     pending.get_by_role("button", name="Approve").click()
     expect(mo.locator(".ws-comment.is-pending")).to_have_count(0)
-    shot(mo, "approved-phone")
+    shot(mo, "marginalia-moderation-approved-phone")
     assert Comment.objects.get(body="A pending thought.").status == Status.VISIBLE
     assert bo.errors == [] and mo.errors == []

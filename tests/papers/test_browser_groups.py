@@ -13,7 +13,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from papers.models import Membership, ReadingGroup
-from tests.browser import ARTIFACTS
+from tests.browser import shot
 
 PASSWORD = "a-long-pass-4-tests"
 GROUP = "Thursday Seminar"
@@ -51,11 +51,6 @@ def person(browser):
         context.close()
 
 
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def sign_up(page, username: str, *, screenshot: str | None = None) -> None:
     """Fill in the sign-up form the page shows and send it."""
     expect(page.get_by_role("heading", name="Sign up")).to_be_visible()
@@ -64,7 +59,7 @@ def sign_up(page, username: str, *, screenshot: str | None = None) -> None:
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     if screenshot:
-        shot(page, screenshot)
+        shot(page, screenshot, full_page=True)
     page.get_by_role("main").get_by_role("button", name="Sign up").click()
 
 
@@ -105,13 +100,13 @@ def test_an_invite_brings_a_new_reader_to_the_groups_paper_and_no_one_else(perso
     expect(invite_field).to_be_visible()
     invite_url = invite_field.input_value()
     assert re.search(r"/invites/[^/]+/$", invite_url)
-    shot(owner, "groups-2-invite-link")
+    shot(owner, "groups-2-invite-link", full_page=True)
 
     # A second person opens the link, signs up from it and lands in the group.
     reader = person()
     reader.goto(invite_url)
     expect(reader.get_by_role("heading", level=1)).to_have_text(f"Join {GROUP}")
-    shot(reader, "groups-3-invite-page")
+    shot(reader, "groups-3-invite-page", full_page=True)
     reader.get_by_role("main").get_by_role("link", name="Sign up").click()
     sign_up(reader, "rafael")
     expect(reader).to_have_url(group_url)
@@ -119,7 +114,7 @@ def test_an_invite_brings_a_new_reader_to_the_groups_paper_and_no_one_else(perso
     expect(reader.get_by_text(f"Welcome to {GROUP}")).to_be_visible()
     membership = Membership.objects.get(group=group, user__username="rafael")
     assert membership.role == Membership.Role.MEMBER and membership.is_active
-    shot(reader, "groups-4-joined")
+    shot(reader, "groups-4-joined", full_page=True)
 
     # ... and reads the paper.
     reader.get_by_role("link", name=PAPER_TITLE).click()
@@ -137,7 +132,7 @@ def test_an_invite_brings_a_new_reader_to_the_groups_paper_and_no_one_else(perso
         assert response.status == 404
         expect(outsider.get_by_role("heading", level=1)).to_have_text("Not found")
         expect(outsider.get_by_text(GROUP)).to_have_count(0)
-    shot(outsider, "groups-6-outsider-not-found")
+    shot(outsider, "groups-6-outsider-not-found", full_page=True)
     anonymous = person()
     assert anonymous.goto(group_url).status == 404
     assert anonymous.goto(paper_url).status == 404
@@ -152,7 +147,7 @@ def test_the_account_page_shows_the_token_and_regenerates_it(person, live_server
     token = page.get_by_label("Your token")
     expect(token).to_have_value(re.compile(r"^[0-9a-f]{40}$"))
     old = token.input_value()
-    shot(page, "account")
+    shot(page, "account", full_page=True)
 
     page.get_by_role("link", name="Regenerate the token…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Regenerate your API token?")

@@ -43,11 +43,6 @@ def said(href: str) -> str | None:
     return parse_qs(urlsplit(href).query).get("say", [None])[0]
 
 
-@pytest.fixture
-def world(paper, owner, member):
-    return scene(paper, owner, member)
-
-
 # Who may read it
 
 

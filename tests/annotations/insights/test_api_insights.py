@@ -9,7 +9,7 @@ from annotations.models import Annotation
 from annotations.moderation.services import moderate
 from papers.models import Membership
 from tests.annotations.conftest import CALLERS, cast_scene
-from tests.annotations.insights.scene import body, scene, tag
+from tests.annotations.insights.scene import body, tag
 from tests.conftest import join, make_user, signed_in
 
 
@@ -25,11 +25,6 @@ def client_for(user):
     from rest_framework.test import APIClient
 
     return APIClient() if user is None else signed_in(user)
-
-
-@pytest.fixture
-def world(paper, owner, member):
-    return scene(paper, owner, member)
 
 
 def blind(user, group):

@@ -11,7 +11,7 @@ from annotations.insights.outline import outline
 from annotations.models import Annotation, Link
 from annotations.moderation.services import moderate
 from papers.models import Membership, Paper
-from tests.annotations.insights.scene import body, scene, tag
+from tests.annotations.insights.scene import body, tag
 from tests.conftest import join, make_user, page_client
 from tests.papers.makers import make_paper
 
@@ -39,11 +39,6 @@ def by_id(el, ident: str) -> list:
 
 def data(response) -> dict:
     return json.loads(tree(response).get_element_by_id("argument-data").text)
-
-
-@pytest.fixture
-def world(paper, owner, member):
-    return scene(paper, owner, member)
 
 
 # Who may see it

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Comment
 from tests.annotations.insights.scene import scene
-from tests.browser import ARTIFACTS, DESKTOP, PHONE
+from tests.browser import DESKTOP, PHONE, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,16 +19,6 @@ OPENER = (
     "Members read this paragraph differently: claim (olive), evidence (amina, ravi). "
     "Which reading holds, and why?"
 )
-
-
-@pytest.fixture
-def world(paper, owner, member):
-    return scene(paper, owner, member)
-
-
-def shot(page, name: str, *, full_page: bool = True) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def agreement(page, live_server, paper):
@@ -64,7 +54,7 @@ def test_the_page_shows_the_scenes_alpha_and_its_disagreement(
     expect(page.get_by_text("1 is full agreement")).to_be_visible()
     # Nothing wider than the window: the tables scroll in their own box if they must.
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-    shot(page, f"agreement-{name}")
+    shot(page, f"agreement-{name}", full_page=True)
     assert page.errors == []
 
 

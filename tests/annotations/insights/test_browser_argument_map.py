@@ -10,20 +10,9 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation, Link
 from annotations.services import roles_for_group
-from tests.annotations.insights.scene import scene
-from tests.browser import ARTIFACTS, DESKTOP, PHONE
+from tests.browser import DESKTOP, PHONE, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def world(paper, owner, member):
-    return scene(paper, owner, member)
-
-
-def shot(page, name: str, *, full_page: bool = False) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def open_map(page, live_server, paper):

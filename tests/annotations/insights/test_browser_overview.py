@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from annotations.services import comment_create
 from papers.models import Paper
 from tests.annotations.insights.scene import body, scene, tag
-from tests.browser import ARTIFACTS, DESKTOP, PHONE
+from tests.browser import DESKTOP, PHONE, shot
 from tests.papers.makers import make_paper
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,11 +37,6 @@ def shelf(group, owner, member):
     return Paper.objects.filter(group=group)
 
 
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 @pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_the_group_page_shows_each_papers_overview(
     person, live_server, group, member, shelf, name, viewport
@@ -61,5 +56,5 @@ def test_the_group_page_shows_each_papers_overview(
     expect(page.get_by_text("2 threads, 1 unanswered")).to_be_visible()
     # Nothing wider than the window.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    shot(page, f"group-overview-{name}")
+    shot(page, f"group-overview-{name}", full_page=True)
     assert page.errors == []

@@ -17,16 +17,11 @@ from annotations.moderation.services import moderate
 from annotations.services import comment_create, comment_delete
 from papers.models import Membership, Paper
 from papers.permissions import remember_membership
-from tests.annotations.insights.scene import body, scene, tag
+from tests.annotations.insights.scene import body, tag
 from tests.conftest import join, make_user
 from tests.papers.makers import make_paper
 
 CLAIM, EVIDENCE, THEORY = "#0b5cad", "#a14a00", "#8b2f7a"
-
-
-@pytest.fixture
-def world(paper, owner, member):
-    return scene(paper, owner, member)
 
 
 def overview_of(user, paper):
