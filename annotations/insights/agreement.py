@@ -25,12 +25,20 @@ from .readings import Tag, blind_filter, reads_blind, tags_for
 
 
 def units_of(tags: list[Tag], *, independent: bool = False) -> dict[int, dict[int, frozenset]]:
-    """{paragraph: {author: frozenset of role slugs}} from the whole-paragraph tags."""
-    sets: dict[int, dict[int, set]] = defaultdict(lambda: defaultdict(set))
+    """{paragraph: {author: frozenset of role slugs}} from the whole-paragraph tags (with
+    `independent`, from the independent ones alone)."""
+    sets: dict[int, dict[int, set]] = {}
     for tag in tags:
         if tag.passage or tag.author is None or (independent and not tag.independent):
             continue
-        sets[tag.paragraph][tag.author].add(tag.role)
+        coders = sets.get(tag.paragraph)
+        if coders is None:
+            coders = sets[tag.paragraph] = {}
+        roles = coders.get(tag.author)
+        if roles is None:
+            coders[tag.author] = {tag.role}
+        else:
+            roles.add(tag.role)
     return {p: {a: frozenset(roles) for a, roles in coders.items()} for p, coders in sets.items()}
 
 
@@ -49,8 +57,9 @@ def _members(units: dict, names: dict[int, str]) -> list[dict]:
     group's alpha without them."""
     rows = []
     alphas_without = k.alphas_without(units)
+    pairs = k.pair_agreements(units)
     for coder in sorted(k.coders_of(units), key=lambda c: names.get(c, "").lower()):
-        share, shared = k.pair_agreement(units, coder)
+        share, shared = pairs[coder]
         without = alphas_without[coder]
         rows.append(
             {
@@ -115,7 +124,8 @@ def paper_agreement(user, paper: Paper, tags: list[Tag] | None = None) -> dict:
     units = units_of(tags)
     overall = _figure(units)
     independent = _figure(units_of(tags, independent=True))
-    seen = blind_filter(user, tags, blind=reads_blind(user, paper))
+    blind = reads_blind(user, paper)
+    seen = blind_filter(user, tags, blind=blind)
     return {
         **overall,
         "alpha_independent": independent["alpha"],
@@ -124,7 +134,7 @@ def paper_agreement(user, paper: Paper, tags: list[Tag] | None = None) -> dict:
         "reading": k.reading(overall["alpha"], overall["units"]),
         "sections": _sections(units, tags),
         "members": _members(k.pairable(units), names),
-        "disagreements": disagreements(units_of(seen), seen, names),
+        "disagreements": disagreements(units_of(seen) if blind else units, seen, names),
     }
 
 

@@ -145,3 +145,27 @@ def test_alphas_without_match_recomputing(seed):
             assert fast.get(coder) is None
         elif coder in fast:
             assert fast[coder] == pytest.approx(slow, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_pair_agreements_match_counting_pairs(seed):
+    rng = random.Random(seed)
+    coders = [f"m{i}" for i in range(rng.randint(2, 6))]
+    units = {
+        u: {c: rng.choice("ab") for c in rng.sample(coders, rng.randint(1, len(coders)))}
+        for u in range(rng.randint(2, 20))
+    }
+    fast = k.pair_agreements(units)
+    for coder in coders:
+        pairs = [
+            (value == cs[coder])
+            for cs in units.values()
+            if coder in cs
+            for other, value in cs.items()
+            if other != coder
+        ]
+        shared = sum(1 for cs in units.values() if coder in cs and len(cs) >= 2)
+        if pairs:
+            assert fast[coder] == (pytest.approx(sum(pairs) / len(pairs)), shared)
+        else:
+            assert coder not in fast
