@@ -290,6 +290,12 @@ MARGINALIA_BAN_CONSEQUENCES = {
 # two together). Empty: no overviews, the list of papers alone.
 MARGINALIA_PAPER_OVERVIEWS = "annotations.insights.overview.paper_overviews"
 
+# The group's recent activity on its page (papers, annotations, comments, newest first):
+# papers.views calls this dotted path as `activity_page(user, group, page) -> page of items`
+# (`page`: the `?activity_page=` asked for) and hands it to the template
+# annotations/activity/_group_activity.html. Empty: no activity on the group page.
+MARGINALIA_GROUP_ACTIVITY = "annotations.activity.page.activity_page"
+
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from annotations import api as annotations_api
+from annotations.activity import api as activity_api
 from annotations.exports import api as exports_api
 from annotations.imports import api as imports_api
 from annotations.insights import api as insights_api
@@ -103,6 +104,12 @@ urlpatterns = [
         "api/v1/papers/<int:pk>/agreement/",
         insights_api.PaperAgreementView.as_view(),
         name="paper-agreement",
+    ),
+    # /api/v1/groups/{slug}/activity/  GET: papers, annotations and comments, newest first
+    path(
+        "api/v1/groups/<slug:slug>/activity/",
+        activity_api.GroupActivityView.as_view(),
+        name="group-activity",
     ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -86,11 +86,20 @@ def _paper_overviews(user, papers: list) -> dict:
     return import_string(path)(user, papers) if path else {}
 
 
+def _group_activity(request: HttpRequest, group: ReadingGroup):
+    """A page of the group's recent activity from what `MARGINALIA_GROUP_ACTIVITY` names (the
+    annotations app's; papers never imports it); None when the setting is empty."""
+    path = getattr(settings, "MARGINALIA_GROUP_ACTIVITY", "")
+    if not path:
+        return None
+    return import_string(path)(request.user, group, request.GET.get("activity_page"))
+
+
 def _group_page(
     request: HttpRequest, group: ReadingGroup, *, invite_form=None, status: int = 200
 ) -> HttpResponse:
-    """The group page: papers (with each one's overview); members for members; invite links for
-    owners and moderators."""
+    """The group page: papers (with each one's overview), the recent activity; members for
+    members; invite links for owners and moderators."""
     user = request.user
     papers = list(
         group.papers.select_related("created_by")
@@ -104,6 +113,7 @@ def _group_page(
     context = {
         "group": group,
         "papers": papers,
+        "activity": _group_activity(request, group),
         "membership": permissions.membership_for(user, group),
         "can_add_paper": permissions.can_add_paper(user, group),
         "can_manage_group": permissions.can_manage_group(user, group),

@@ -16,7 +16,7 @@ computed on everything the reader sees.
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from papers.models import Paper
+from papers.models import Paper, ReadingGroup
 from papers.permissions import membership_for
 
 from ..models import Annotation
@@ -73,14 +73,37 @@ def tags_for(user, papers: Iterable[Paper] | Paper) -> list[Tag]:
 
 def reads_blind(user, paper: Paper) -> bool:
     """Is the user a member reading this paper's group blind (`Membership.blind`)?"""
-    membership = membership_for(user, paper.group)
+    return reads_group_blind(user, paper.group)
+
+
+def reads_group_blind(user, group: ReadingGroup) -> bool:
+    """Is the user a member reading this group blind (`Membership.blind`)?"""
+    membership = membership_for(user, group)
     return membership is not None and membership.blind
+
+
+def learns_role(user, *, author: int | None, paragraph: int, tagged: set[int]) -> bool:
+    """Blind mode's rule for one tag: its role is the reader's to learn when the tag is their
+    own or on a paragraph they have tagged themselves (`tagged`)."""
+    return author == user.pk or paragraph in tagged
+
+
+def tagged_paragraphs(user, **where) -> set[int]:
+    """The paragraphs the user has tagged (among the annotations `where` picks, e.g.
+    `paper__group=group`), counted as `blind_filter` counts them: their own tags they see,
+    deleted ones no more. One query."""
+    own = Annotation.objects.visible_to(user).filter(author=user, **where).order_by()
+    return set(own.values_list("paragraph_id", flat=True).distinct())
 
 
 def blind_filter(user, tags: list[Tag], *, blind: bool) -> list[Tag]:
     """The tags the user may learn about paragraph by paragraph: all of them, or in blind mode
-    their own and the others' on the paragraphs they have tagged themselves."""
+    those `learns_role` lets them learn."""
     if not blind:
         return tags
     tagged = {tag.paragraph for tag in tags if tag.author == user.pk}
-    return [tag for tag in tags if tag.author == user.pk or tag.paragraph in tagged]
+    return [
+        tag
+        for tag in tags
+        if learns_role(user, author=tag.author, paragraph=tag.paragraph, tagged=tagged)
+    ]

@@ -142,8 +142,9 @@ def test_group_makes_a_fixed_number_of_queries(
     # paragraph counts, members with their names (test_group_query_counts.py: owners too);
     # whether the user moderates a group (the navigation's moderation link); the papers'
     # overviews (MARGINALIA_PAPER_OVERVIEWS): the tags and one query of figures for every paper
-    # (nothing is tagged, so not the roles: tests/annotations/insights/test_overview.py)
-    with django_assert_num_queries(9):
+    # (nothing is tagged, so not the roles: tests/annotations/insights/test_overview.py); the
+    # recent activity (MARGINALIA_GROUP_ACTIVITY): papers, annotations, comments, one query each
+    with django_assert_num_queries(12):
         response = member_client.get(group_url(group))
     assert response.text.count('class="paper-title"') == size
 

@@ -101,6 +101,10 @@ ROWS = [
     # API: exports (annotations.exports.api; what is in them: tests/annotations/test_export_api.py)
     api("group export", "get", "groups/{slug}/export/?format=csv", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     api("group export post", "post", "groups/{slug}/export/", "405 405 405 405 405 405", "405 405 405 405 405 405"),
+    # API: activity (annotations.activity.api; what is in it: tests/annotations/activity/)
+    api("group activity", "get", "groups/{slug}/activity/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
+    api("group activity page 2", "get", "groups/{slug}/activity/?page=2", "404 404 404 404 404 404", "404 404 404 404 404 404"),
+    api("group activity post", "post", "groups/{slug}/activity/", "405 405 405 405 405 405", "405 405 405 405 405 405"),
     api("paper export", "get", "papers/{paper}/export/?format=csv", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     # Pages                                        anon outs memb mode ownr bann
     page("home", "get", "/", "200 200 200 200 200 200", "200 200 200 200 200 200"),
@@ -108,6 +112,7 @@ ROWS = [
     page("group new", "get", "/groups/new/", "302 200 200 200 200 200", "302 200 200 200 200 200"),
     page("group create", "post", "/groups/new/", "302 302 302 302 302 302", "302 302 302 302 302 302", {"name": "Fresh", "visibility": "private"}),
     page("group page", "get", "/groups/{slug}/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
+    page("group page, older activity", "get", "/groups/{slug}/?activity_page=2", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     page("group page post", "post", "/groups/{slug}/", "405 405 405 405 405 405", "405 405 405 405 405 405"),
     page("settings", "get", "/groups/{slug}/settings/", "302 404 403 403 200 404", "302 403 403 403 200 403"),
     page("settings save", "post", "/groups/{slug}/settings/", "302 404 403 403 302 404", "302 403 403 403 302 403", {"name": "Renamed", "description": "", "visibility": "private", "premoderation": "off"}),
@@ -249,6 +254,7 @@ def test_the_matrix_covers_every_group_url():
         "group-invite",
         "invite-accept",
         "group-export",
+        "group-activity",
     }, "an endpoint was added or renamed: give it rows in ROWS"
 
 
