@@ -19,14 +19,16 @@ import heapq
 import html
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 
 from django.db.models import F
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.timesince import timesince
 
 from papers.models import Paper, ReadingGroup
 
@@ -87,6 +89,13 @@ class Item:
         if self.on_annotation:
             return f"commented on a tag on {self.where} of"
         return f"started a thread on {self.where} of"
+
+    @property
+    def ago(self) -> str:
+        """How long ago, roughly ("3 hours ago"): the exact time is the title's."""
+        if timezone.now() - self.created < timedelta(minutes=1):
+            return "just now"
+        return f"{timesince(self.created, depth=1)} ago"
 
     @property
     def held(self) -> str:
