@@ -152,3 +152,9 @@ def test_a_fixed_number_of_queries_as_the_activity_grows(
         assert response.json()["count"] == 6 + 3 * (2 if n == 2 else 42)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_schema_describes_the_endpoint(client, db):
+    schema = client.get("/api/schema/").text
+    assert "/api/v1/groups/{slug}/activity/:" in schema
+    assert "ActivityItem" in schema and "ActivityPage" in schema
