@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # full-text search on PostgreSQL (annotations.search)
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

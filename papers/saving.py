@@ -17,6 +17,7 @@ from django.db import transaction
 from .anchors import paragraph_anchors
 from .importing import ParsedPaper
 from .models import Citation, Paper, Paragraph, Reference, Section
+from .signals import paper_text_saved
 
 __all__ = [
     "Structure",
@@ -89,6 +90,7 @@ def paper_save(
     paper.error = ""
     paper.save()
     structure_write(paper, structure_from_parsed(parsed))
+    paper_text_saved.send(sender=Paper, paper=paper)
     return paper
 
 
