@@ -19,6 +19,8 @@ Kind = SearchEntry.Kind
 BATCH = 1000
 # The text search configuration when a paper's language is not known (PostgreSQL's name).
 DEFAULT_CONFIG = "english"
+# Every configuration entries may have (annotations.search.query names each in its matches).
+CONFIGS = (DEFAULT_CONFIG,)
 
 
 def _config(paper: Paper) -> str:

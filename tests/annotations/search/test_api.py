@@ -148,8 +148,9 @@ def test_the_number_of_queries_does_not_grow_with_the_hits(
     for i in range(20):
         annotation = make_annotation(member, paragraph, note=f"Counting note {i}")
         make_comment(member, annotation=annotation, body=f"Counting comment {i}")
-    # The page count, the page, the posts' statuses (two); the session's user is forced.
-    with django_assert_max_num_queries(4):
+    # The users the words name, the page count, the page, the posts' statuses (two); the
+    # session's user is forced.
+    with django_assert_max_num_queries(5):
         response = client.get("/api/v1/search/", {"q": "counting"})
     assert len(response.json()["results"]) == 40
     assert datetime.date.fromisoformat(response.json()["results"][0]["created"][:10])
