@@ -291,6 +291,12 @@ MARGINALIA_BAN_CONSEQUENCES = {
 # two together). Empty: no overviews, the list of papers alone.
 MARGINALIA_PAPER_OVERVIEWS = "annotations.insights.overview.paper_overviews"
 
+# Called with a paper whose title, authors, abstract or paragraphs were just written
+# (papers.saving.paper_save, papers.services.paper_rename), inside their transaction: the search
+# index follows (papers never imports annotations; config wires the two together). Empty:
+# nothing is called.
+MARGINALIA_PAPER_TEXT_SAVED = "annotations.search.index.paper_index"
+
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,10 +1,11 @@
 """The one writer of search entries (annotations.models.SearchEntry).
 
-Called where text is written: a paper's save and rename (through papers.signals, since papers
-does not import annotations), the annotation and comment services, the imports. Only text and
-the facts filters take are written; whether a post is visible, held or private is read at query
-time through `visible_to` (annotations.search.query), so moderation never touches the index.
-Deleting a paper or paragraph cascades to its entries; a deleted post's entry is removed here.
+Called where text is written: a paper's save and rename (through the setting
+`MARGINALIA_PAPER_TEXT_SAVED`, since papers does not import annotations), the annotation and
+comment services, the imports. Only text and the facts filters take are written; whether a post
+is visible, held or private is read at query time through `visible_to`
+(annotations.search.query), so moderation never touches the index. Deleting a paper or paragraph
+cascades to its entries; a deleted post's entry is removed here.
 """
 
 from collections.abc import Iterable
@@ -120,7 +121,7 @@ def _write(entry: SearchEntry, *, new: bool, fields: list[str]) -> None:
 
 def paper_index(paper: Paper) -> None:
     """(Re)write the paper's own entries: title, authors and abstract, and each paragraph. The
-    caller owns the transaction (papers.signals)."""
+    caller owns the transaction (papers.saving.paper_text_saved calls it in the writer's)."""
     SearchEntry.objects.filter(paper=paper, kind__in=[Kind.PAPER, Kind.PARAGRAPH]).delete()
     SearchEntry.objects.bulk_create(_paper_entries(paper), batch_size=BATCH)
 
