@@ -84,18 +84,22 @@ class Filters:
         return q
 
 
-def _visible(user) -> Q:
-    """Entries of what the user may see: each kind joined to its own `visible_to`.
+def _one_row(outer: str) -> dict:
+    """`pk` equal to the outer entry's `outer` column, written as a range of one: PostgreSQL
+    turns an equality into a hashed list of every post the user may see (a scan of all of them,
+    about 250 ms at 150,000 posts), a range into one primary-key lookup per match."""
+    return {"pk__gte": OuterRef(outer), "pk__lte": OuterRef(outer)}
 
-    A post's rule is asked per matching entry (EXISTS on its primary key), not as a list of
-    every post the user may see: the full-text match has narrowed the rows to a few hundred,
-    and reading all 100,000 annotations' visibility each search cost tens of milliseconds."""
+
+def _visible(user) -> Q:
+    """Entries of what the user may see: each kind joined to its own `visible_to`, asked per
+    matching entry (the full-text match has narrowed the rows first)."""
     papers = Paper.objects.visible_to(user).values("id")
-    annotations = Annotation.objects.visible_to(user).filter(pk=OuterRef("object_id"))
+    annotations = Annotation.objects.visible_to(user).filter(**_one_row("object_id"))
     comments = (
         Comment.objects.visible_to(user)
         .exclude(status=Status.DELETED)
-        .filter(pk=OuterRef("object_id"))
+        .filter(**_one_row("object_id"))
     )
     return Q(paper_id__in=papers) & (
         Q(kind__in=[Kind.PAPER, Kind.PARAGRAPH])
