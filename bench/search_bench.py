@@ -1,6 +1,6 @@
 """Search benchmark: queries over a large index, and indexing a newly imported paper.
 
-    python -m bench.search_bench [--scale 0.1] [--runs 40] [--sqlite]
+    python -m bench.search_bench [--scale 0.1] [--runs 40] [--sqlite] [--jit-off]
 
 At `--scale 1`, the issue's size: 1,000 papers of 100 paragraphs (100,000 paragraphs), 100,000
 annotations and 50,000 comments by 30 members of one private group, built with bulk_create,
@@ -8,7 +8,8 @@ then the whole index in one go (`annotations.search.index.index_all`: the bulk b
 deployment runs). Text is drawn from a vocabulary of 5,000 made-up words with Zipf-like
 frequencies, so a query word is found in a few dozen to a few thousand entries. On a fresh
 PostgreSQL database (127.0.0.1:5432, user postgres), and with `--sqlite` on a fresh SQLite file
-too, each in a process of its own with DEBUG off (bench.timing.in_child).
+too, each in a process of its own with DEBUG off (bench.timing.in_child). `--jit-off`: the
+queries on a PostgreSQL connection with `SET jit = off` (docs/search.md, "Performance").
 
 Rows (median and p95 of `--runs` queries, each a different word or words, as a member through
 the whole stack: token authentication, DRF, the first page of 20 hits):
@@ -177,6 +178,9 @@ def measure(args) -> dict:
             cursor.execute("ANALYZE")
     facts["entries"] = SearchEntry.objects.count()
 
+    if args.jit_off and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
     api = APIClient(SERVER_NAME="localhost")
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=member).key}")
     rng = random.Random(SEED + 1)
@@ -226,9 +230,8 @@ def measure(args) -> dict:
 
 
 def child(env: dict, args) -> dict:
-    return in_child(
-        "bench.search_bench", "--one", "--scale", args.scale, "--runs", args.runs, env=env
-    )
+    options = ["--scale", args.scale, "--runs", args.runs] + (["--jit-off"] if args.jit_off else [])
+    return in_child("bench.search_bench", "--one", *options, env=env)
 
 
 def report(result: dict) -> None:
@@ -262,6 +265,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--sqlite", action="store_true", help="SQLite too")
+    parser.add_argument("--jit-off", action="store_true", help="PostgreSQL's JIT off")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
