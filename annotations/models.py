@@ -19,6 +19,7 @@ facts those rules take: the reader's role in the item's group and whether it has
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -491,3 +492,50 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision {self.version} of {'annotation' if self.annotation_id else 'comment'}"
+
+
+class SearchEntry(models.Model):
+    """One searchable text: a paper (title, authors, abstract), a paragraph, an annotation (note
+    and quoted passage) or a comment. Written only by annotations.search.index; read only by
+    annotations.search.query, which joins each kind to its `visible_to` queryset, so visibility
+    and moderation status are never copied here (a post hidden later drops out at once).
+
+    The full-text index lives beside the row: on PostgreSQL `vector`, set by a trigger from
+    `config` and `text`, under a GIN index; on SQLite an FTS5 table kept by triggers (migration
+    0004). `config` is the text search configuration of the paper's language (English default).
+    """
+
+    class Kind(models.TextChoices):
+        PAPER = "paper", "Paper"
+        PARAGRAPH = "paragraph", "Paragraph"
+        ANNOTATION = "annotation", "Annotation"
+        COMMENT = "comment", "Comment"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveIntegerField()
+    group = models.ForeignKey(ReadingGroup, on_delete=models.CASCADE, related_name="+")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    paragraph = models.ForeignKey(
+        Paragraph, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The annotation's role (a comment's: its annotation's), for the `role` filter.
+    role = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField()
+    text = models.TextField()
+    config = models.CharField(max_length=40, default="english")
+    # PostgreSQL only (a trigger fills it); an unused column on SQLite.
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique"),
+        ]
+        indexes = [models.Index(fields=["paper", "kind"], name="searchentry_paper_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -30,6 +30,7 @@ from .markdown import render_markdown
 from .models import Annotation, Comment, Link, Revision, Role, RoleQuerySet, Status
 from .premoderation import initial_status
 from .quotes import QuoteError, resolve_quote
+from .search.index import annotation_index, comment_index
 
 __all__ = [
     "DEFAULT_ROLES",
@@ -269,6 +270,7 @@ def annotation_create(
     with transaction.atomic():
         annotation.independent = membership.blind and _first_tag(user, paragraph)
         annotation.save()
+        annotation_index(annotation, new=True)
     return annotation
 
 
@@ -365,6 +367,7 @@ def annotation_update(
             values["status"] = initial_status(user, annotation.paper.group)
     with transaction.atomic():
         _apply(Annotation, annotation, user=user, expected_version=expected_version, values=values)
+        annotation_index(annotation)
     return annotation
 
 
@@ -380,6 +383,7 @@ def annotation_delete(
     values = {"status": Status.DELETED, "note": "", "note_html": ""}
     with transaction.atomic():
         _apply(Annotation, annotation, user=user, expected_version=expected_version, values=values)
+        annotation_index(annotation)  # before its comments move: they lose its role
         Comment.objects.filter(annotation=annotation).update(
             annotation=None, updated=timezone.now(), version=F("version") + 1
         )
@@ -451,6 +455,7 @@ def comment_create(
     )
     with transaction.atomic():
         comment.save()
+        comment_index(comment, new=True)
     return comment
 
 
@@ -469,6 +474,7 @@ def comment_update(
             expected_version=expected_version,
             values={"body": body, "body_html": body_html},
         )
+        comment_index(comment)
     return comment
 
 
@@ -480,6 +486,7 @@ def comment_delete(*, comment: Comment, user, expected_version: int | None = Non
     values = {"status": Status.DELETED, "body": "", "body_html": ""}
     with transaction.atomic():
         _apply(Comment, comment, user=user, expected_version=expected_version, values=values)
+        comment_index(comment)
     return comment
 
 

@@ -5,6 +5,7 @@ from .exports import views as export_views
 from .imports import views as import_views
 from .insights import views as insight_views
 from .moderation import views as moderation_views
+from .search import views as search_views
 
 app_name = "annotations"
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("moderation/act/", moderation_views.moderation_act, name="moderation_act"),
     path("moderation/notify/", moderation_views.moderation_notify, name="moderation_notify"),
     path("moderation/log/", moderation_views.moderation_log, name="moderation_log"),
+    # Search: the navigation's box lands here (GET ?q=, with the API's filters).
+    path("search/", search_views.search_page, name="search"),
 ]
 
 # Exports: choose a format (and for a paper, this paper or its group), then download from the

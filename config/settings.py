@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # full-text search on PostgreSQL (annotations.search)
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -295,6 +296,12 @@ MARGINALIA_PAPER_OVERVIEWS = "annotations.insights.overview.paper_overviews"
 # (`page`: the `?activity_page=` asked for) and hands it to the template
 # annotations/activity/_group_activity.html. Empty: no activity on the group page.
 MARGINALIA_GROUP_ACTIVITY = "annotations.activity.page.activity_page"
+
+# Called with a paper whose title, authors, abstract or paragraphs were just written
+# (papers.saving.paper_save, papers.services.paper_rename), inside their transaction: the search
+# index follows (papers never imports annotations; config wires the two together). Empty:
+# nothing is called.
+MARGINALIA_PAPER_TEXT_SAVED = "annotations.search.index.paper_index"
 
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.

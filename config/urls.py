@@ -11,6 +11,7 @@ from annotations.exports import api as exports_api
 from annotations.imports import api as imports_api
 from annotations.insights import api as insights_api
 from annotations.moderation import api as moderation_api
+from annotations.search import api as search_api
 from papers.accounts.api import TokenObtainView
 from papers.api import groups as groups_api
 from papers.api import papers as papers_api
@@ -111,6 +112,8 @@ urlpatterns = [
         activity_api.GroupActivityView.as_view(),
         name="group-activity",
     ),
+    # /api/v1/search/?q=  GET (?group, paper, kind, role, author, since): ranked hits, paginated
+    path("api/v1/search/", search_api.SearchView.as_view(), name="search-api"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

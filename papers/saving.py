@@ -11,8 +11,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from .anchors import paragraph_anchors
 from .importing import ParsedPaper
@@ -89,7 +91,18 @@ def paper_save(
     paper.error = ""
     paper.save()
     structure_write(paper, structure_from_parsed(parsed))
+    paper_text_saved(paper)
     return paper
+
+
+def paper_text_saved(paper: Paper) -> None:
+    """Tell what `MARGINALIA_PAPER_TEXT_SAVED` names (a dotted path, `f(paper)`) that the
+    paper's title, authors, abstract or paragraphs were written, inside the writer's
+    transaction: the search index follows (annotations.search.index.paper_index). papers never
+    imports the apps built on it, config wires them (docs/architecture.md); empty: nothing."""
+    path = getattr(settings, "MARGINALIA_PAPER_TEXT_SAVED", "")
+    if path:
+        import_string(path)(paper)
 
 
 # The structure

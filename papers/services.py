@@ -23,7 +23,7 @@ from .importing.detect import detect_format
 from .importing.pipeline import Progress
 from .ingest import paper_import_fail, parse_upload
 from .models import Paper, ReadingGroup
-from .saving import paper_save, provisional_title, store_source
+from .saving import paper_save, paper_text_saved, provisional_title, store_source
 from .tasks import import_paper_task
 
 __all__ = [
@@ -157,7 +157,9 @@ def paper_rename(*, actor, paper: Paper, title: str) -> Paper:
     if not title:
         raise ValidationError("A paper's title cannot be empty.")
     paper.title = title[:1000]
-    paper.save(update_fields=["title", "updated"])
+    with transaction.atomic():
+        paper.save(update_fields=["title", "updated"])
+        paper_text_saved(paper)
     return paper
 
 

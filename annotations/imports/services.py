@@ -17,6 +17,7 @@ from papers.models import Paper, ReadingGroup
 from papers.permissions import can_add_paper
 from papers.services import check_upload_size
 
+from ..search.index import papers_index
 from . import hypothesis, native
 from .report import ImportRefused, ImportReport
 
@@ -84,6 +85,7 @@ def import_file(
         report = ImportReport(kind="native")
         with transaction.atomic():
             native.write(checked, group=group, user=user, report=report)
+            papers_index(report.papers)
         return report
     if hypothesis.is_hypothesis(document):
         if paper is None:
@@ -97,6 +99,7 @@ def import_file(
             hypothesis.write(
                 rows, paper=target, user=user, default_role=default_role, report=report
             )
+            papers_index([target.pk])
         return report
     raise ImportRefused(
         'This is neither a Marginalia export (a "schema" of marginalia-export/1) nor a '

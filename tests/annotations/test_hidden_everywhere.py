@@ -14,8 +14,8 @@ to the hidden annotation (both go with what they hang on). Then, for each role, 
   as a bare tombstone {"id", …, "status": "removed"} (annotations.feed);
 - the native export: paper_chunks(paper, user=…) shows what the user sees; `export_paper` shows
   everything, held items marked by their status;
-- search: the app has no search surface yet (no view, no endpoint, no query parameter that
-  searches text). When one comes, it must be added here.
+- search: the API (api/v1/search/) and the page (/search/) find the held posts for those who
+  see them (marked with their status) and for nobody else (annotations.search).
 
 Every check is made on the raw bytes of a response with distinctive strings, so that a leak
 anywhere in a body (an attribute, a script, a JSON field) fails the test.
@@ -395,3 +395,33 @@ def test_the_scene_is_what_the_tests_think(scene):
     assert bodies[SECRETS["pending_comment"]] == "pending"
     assert bodies[SECRETS["comment_on_hidden"]] == "visible"  # hidden with its annotation
     assert Link.objects.count() == 1
+
+
+# Search
+
+
+def unmarked(body: bytes) -> bytes:
+    """A search answer without its <mark>s (escaped in the page), so a secret reads whole."""
+    for mark in (b"<mark>", b"</mark>"):
+        body = body.replace(mark, b"")
+    return body
+
+
+def test_search(viewer, scene):
+    role, client = viewer["role"], viewer["client"]
+    for url in ("/api/v1/search/", "/search/"):
+        response = client.get(url, {"q": "secret"})
+        assert response.status_code == 200
+        body = unmarked(response.content)
+        if role in SEERS and role in READERS[scene["kind"]]:
+            assert_all_secrets(body, url)
+        else:
+            assert_no_secret(body, url)
+        found = unmarked(client.get(url, {"q": "visible"}).content)
+        for name, text in VISIBLE.items():
+            if name == "reply":  # on the hidden comment: in its thread, found with it or not
+                continue
+            assert (text.encode() in found) is (role in READERS[scene["kind"]]), (name, url)
+    if role in SEERS and role in READERS[scene["kind"]]:
+        _, payload = get_json(client, "/api/v1/search/", q='"secret hidden"')
+        assert {hit["status"] for hit in payload["results"]} == {"hidden"}

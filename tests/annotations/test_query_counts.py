@@ -96,8 +96,8 @@ def test_annotation_create(public_paper, public_group, member, size, django_asse
     paragraph = public_paper.paragraphs.get(text__contains="reader 0")
     client = signed_in(member)
     # the paragraph (with paper and group), the membership, the role, the insert (and its
-    # savepoint or transaction, two queries)
-    with django_assert_max_num_queries(6):
+    # savepoint or transaction, two queries), its search entry
+    with django_assert_max_num_queries(7):
         response = client.post(
             "/api/v1/annotations/",
             {"paragraph": paragraph.pk, "role": "evidence", "quote": {"exact": "readers disagree"}},
@@ -116,8 +116,8 @@ def test_comment_create(
     named = {"paragraph": top.paragraph_id, "annotation": top.annotation_id, "parent": top.pk}
     # what it names (with its paper and group), the membership (asked once: for the service and
     # the answer's `can`), for an annotation whether the caller sees it, the insert and its
-    # savepoint or transaction (two queries)
-    with django_assert_max_num_queries(6):
+    # savepoint or transaction (two queries), its search entry
+    with django_assert_max_num_queries(7):
         response = signed_in(member).post(
             "/api/v1/comments/", {on: named[on], "body": "A thought."}, format="json"
         )
