@@ -125,6 +125,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["TEST"] = {
             "NAME": os.environ.get("MARGINALIA_TEST_DB") or str(BASE_DIR / ".test-db.sqlite3")
         }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles a plan to machine code when its estimated cost is high: a search
+    # matching thousands of entries spent 1.3 to 1.6 s compiling and a few hundred ms running
+    # (docs/search.md). The app's queries are short; off for its connections unless the URL's
+    # `options` says otherwise.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
