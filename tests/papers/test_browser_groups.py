@@ -91,7 +91,7 @@ def test_an_invite_brings_a_new_reader_to_the_groups_paper_and_no_one_else(perso
     expect(owner.get_by_role("heading", level=1)).to_have_text(PAPER_TITLE)
     paper_url = owner.url
     owner.goto(group_url)
-    expect(owner.get_by_role("link", name=PAPER_TITLE)).to_be_visible()
+    expect(owner.get_by_role("link", name=PAPER_TITLE, exact=True)).to_be_visible()
 
     # An invite link for a member.
     owner.get_by_label("Joins as").select_option("member")
@@ -117,7 +117,7 @@ def test_an_invite_brings_a_new_reader_to_the_groups_paper_and_no_one_else(perso
     shot(reader, "groups-4-joined", full_page=True)
 
     # ... and reads the paper.
-    reader.get_by_role("link", name=PAPER_TITLE).click()
+    reader.get_by_role("link", name=PAPER_TITLE, exact=True).click()
     expect(reader.get_by_role("heading", level=1)).to_have_text(PAPER_TITLE)
     expect(reader.get_by_text("meets in the margins of a text")).to_be_visible()
     assert reader.url == paper_url
