@@ -25,19 +25,17 @@ consequence reads them back from the ban's entry.
 """
 
 import secrets
-from collections.abc import Callable
 from datetime import datetime
-from functools import cache, partial
+from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
 from . import permissions
+from .hooks import hook
 from .models import AuditEntry, Invite, Membership, Paper, ReadingGroup
 
 __all__ = [
@@ -346,18 +344,11 @@ def clean_reason(reason: str | None) -> str:
     return reason
 
 
-@cache
-def _import(path: str) -> Callable[..., dict | None]:
-    return import_string(path)
-
-
 def _consequence(action: str, **kwargs) -> dict:
     """Call what `MARGINALIA_BAN_CONSEQUENCES[action]` names (module docstring), if anything;
     answer the dict it returns for the audit entry's `detail`."""
-    path = (getattr(settings, "MARGINALIA_BAN_CONSEQUENCES", None) or {}).get(action)
-    if not path:
-        return {}
-    return _import(path)(**kwargs) or {}
+    consequence = hook("MARGINALIA_BAN_CONSEQUENCES", action)
+    return (consequence(**kwargs) or {}) if consequence else {}
 
 
 def member_ban(*, actor, membership: Membership, reason: str = "") -> Membership:

@@ -11,12 +11,11 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from .anchors import paragraph_anchors
+from .hooks import hook
 from .importing import ParsedPaper
 from .models import Citation, Paper, Paragraph, Reference, Section
 
@@ -100,9 +99,8 @@ def paper_text_saved(paper: Paper) -> None:
     paper's title, authors, abstract or paragraphs were written, inside the writer's
     transaction: the search index follows (annotations.search.index.paper_index). papers never
     imports the apps built on it, config wires them (docs/architecture.md); empty: nothing."""
-    path = getattr(settings, "MARGINALIA_PAPER_TEXT_SAVED", "")
-    if path:
-        import_string(path)(paper)
+    if saved := hook("MARGINALIA_PAPER_TEXT_SAVED"):
+        saved(paper)
 
 
 # The structure

@@ -17,7 +17,6 @@ from django.db.models import CharField, Count, OuterRef, Subquery, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import permissions
@@ -45,6 +44,7 @@ from .groups import (
     member_set_role,
     member_unban,
 )
+from .hooks import hook
 from .models import AuditEntry, Invite, Membership, ReadingGroup
 from .permissions import can_add_paper
 from .services import UploadTooLarge, paper_import_start
@@ -82,17 +82,15 @@ def _paper_overviews(user, papers: list) -> dict:
     """{paper id: overview} from what `MARGINALIA_PAPER_OVERVIEWS` names (the annotations app's
     overview of each paper: papers never imports it, config/settings.py wires it); none when
     the setting is empty."""
-    path = getattr(settings, "MARGINALIA_PAPER_OVERVIEWS", "")
-    return import_string(path)(user, papers) if path else {}
+    overviews = hook("MARGINALIA_PAPER_OVERVIEWS")
+    return overviews(user, papers) if overviews else {}
 
 
 def _group_activity(request: HttpRequest, group: ReadingGroup):
     """A page of the group's recent activity from what `MARGINALIA_GROUP_ACTIVITY` names (the
     annotations app's; papers never imports it); None when the setting is empty."""
-    path = getattr(settings, "MARGINALIA_GROUP_ACTIVITY", "")
-    if not path:
-        return None
-    return import_string(path)(request.user, group, request.GET.get("activity_page"))
+    activity = hook("MARGINALIA_GROUP_ACTIVITY")
+    return activity(request.user, group, request.GET.get("activity_page")) if activity else None
 
 
 def _group_page(

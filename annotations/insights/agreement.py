@@ -16,9 +16,7 @@ the disagreements name paragraphs and who tagged what, so they follow blind mode
 
 from collections import defaultdict
 
-from django.db.models.functions import Substr
-
-from papers.models import Paper, Paragraph, Section
+from papers.models import Paper
 
 from . import alpha as k
 from .readings import Tag, blind_filter, reads_blind, tags_for
@@ -136,34 +134,3 @@ def paper_agreement(user, paper: Paper, tags: list[Tag] | None = None) -> dict:
         "members": _members(k.pairable(units), names),
         "disagreements": disagreements(units_of(seen) if blind else units, seen, names),
     }
-
-
-def section_titles(paper: Paper) -> dict[int, str]:
-    return dict(Section.objects.filter(paper=paper).values_list("id", "title"))
-
-
-def paragraph_facts(paper: Paper, ids) -> dict[int, dict]:
-    """What a page shows of the paragraphs it names: anchor, position, the first words."""
-    # The opening only: a thousand paragraphs' whole text is megabytes read for a few words.
-    rows = (
-        Paragraph.objects.filter(paper=paper, id__in=list(ids))
-        .annotate(opening=Substr("text", 1, OPENING_READ))
-        .values_list("id", "anchor", "position", "opening")
-    )
-    return {
-        id: {"anchor": anchor, "number": position, "opening": first_words(opening)}
-        for id, anchor, position, opening in rows
-    }
-
-
-# How much of a paragraph's text is read for its first words (`first_words` cuts at 90).
-OPENING_READ = 200
-
-
-def first_words(text: str, limit: int = 90) -> str:
-    """The opening of a text, cut at a word, with an ellipsis when cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + "…"

@@ -26,7 +26,7 @@ from .argument import paper_argument
 
 _NOT_FOUND = OpenApiResponse(description="No such paper, or one the caller may not see.")
 
-_NODE = inline_serializer(
+_NODES = inline_serializer(
     "ArgumentNode",
     {
         "id": serializers.IntegerField(help_text="the annotation"),
@@ -36,8 +36,9 @@ _NODE = inline_serializer(
         "author": serializers.CharField(allow_null=True, help_text="username"),
         "comments": serializers.IntegerField(help_text="comments on it the caller sees"),
     },
+    many=True,
 )
-_EDGE = inline_serializer(
+_EDGES = inline_serializer(
     "ArgumentEdge",
     {
         "id": serializers.IntegerField(help_text="the link"),
@@ -45,6 +46,7 @@ _EDGE = inline_serializer(
         "target": serializers.IntegerField(),
         "relation": serializers.CharField(help_text="supports, attacks or cites"),
     },
+    many=True,
 )
 _ALPHA = {"allow_null": True, "help_text": "Krippendorff's alpha (nominal); null: undefined"}
 _AGREEMENT = inline_serializer(
@@ -91,7 +93,7 @@ class PaperArgumentView(InsightView):
         responses={
             200: inline_serializer(
                 "Argument",
-                {"nodes": _NODE.__class__(many=True), "edges": _EDGE.__class__(many=True)},
+                {"nodes": _NODES, "edges": _EDGES},
             ),
             404: _NOT_FOUND,
         },

@@ -36,8 +36,8 @@ from papers.models import Paper
 
 from ..services import roles_for_group
 from ..workspace import role_css
-from .agreement import first_words, paragraph_facts
 from .argument import paper_argument
+from .paragraphs import first_words, paragraph_facts
 
 MAX_DEPTH = 6  # levels under a root before a chain goes on in an entry of its own
 MAP_LANE_LIMIT = 60  # of each lane, the annotations the map draws (the outline has them all)

@@ -16,7 +16,8 @@ from papers.models import Paper
 
 from ..permissions import can_comment
 from ..services import roles_for_group
-from .agreement import paper_agreement, paragraph_facts, section_titles
+from .agreement import paper_agreement
+from .paragraphs import paragraph_facts, section_titles
 from .readings import reads_blind
 
 # The most contested paragraphs the page lists at first; `?all=1` lists them all (a paper of a
