@@ -539,3 +539,7 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+# Notifications' models live in their package; imported here so that Django finds them.
+from .notifications.models import Follow, MailChoice, Notification, PaperVisit  # noqa: E402, F401

@@ -15,6 +15,8 @@ out of every list; the `since` feed still names it so clients remove it); a comm
 tombstone (body blanked) so its thread keeps its shape; a link is removed.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -28,6 +30,8 @@ from papers.permissions import membership_for
 from . import permissions
 from .markdown import render_markdown
 from .models import Annotation, Comment, Link, Revision, Role, RoleQuerySet, Status
+from .notifications import services as notify
+from .notifications.mentions import link_mentions, mentions_in
 from .premoderation import initial_status
 from .quotes import QuoteError, resolve_quote
 from .search.index import annotation_index, comment_index
@@ -197,11 +201,31 @@ def role_update(
 # Annotations
 
 
-def _note(note: str | None) -> tuple[str, str]:
+class Text(NamedTuple):
+    """A note or a comment's body as written: the Markdown, its HTML (mentions linked) and the
+    members it mentions (by user id)."""
+
+    source: str
+    html: str
+    mentioned: list[int]
+
+
+def _text(text: str, group: ReadingGroup, field: str) -> Text:
+    """Render the Markdown and link its mentions of the group's members (at most
+    MAX_MENTIONS: more is refused, under `field`)."""
+    try:
+        mentioned = mentions_in(text, group)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+    html = link_mentions(render_markdown(text), mentioned, group)
+    return Text(text, html, [m.user_id for m in mentioned.values()])
+
+
+def _note(note: str | None, group: ReadingGroup) -> Text:
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise ValidationError({"note": f"A note is at most {MAX_NOTE:,} characters long."})
-    return note, render_markdown(note)
+    return _text(note, group, "note")
 
 
 def _quote_fields(paragraph: Paragraph, quote: dict | None) -> dict:
@@ -249,13 +273,13 @@ def annotation_create(
     membership = membership_for(user, paper.group)
     if not permissions.may_annotate(membership):
         raise PermissionDenied(NOT_A_MEMBER)
-    note, note_html = _note(note)
+    note = _note(note, paper.group)
     annotation = Annotation(
         paper=paper,
         paragraph=paragraph,
         role=_role_by_slug(paper.group, role_slug),
-        note=note,
-        note_html=note_html,
+        note=note.source,
+        note_html=note.html,
         author=user,
         visibility=_check_visibility(visibility),
         status=initial_status(user, paper.group, shared=visibility == Annotation.Visibility.GROUP),
@@ -271,6 +295,7 @@ def annotation_create(
         annotation.independent = membership.blind and _first_tag(user, paragraph)
         annotation.save()
         annotation_index(annotation, new=True)
+        notify.post_written(annotation, mentioned=note.mentioned, new=True)
     return annotation
 
 
@@ -345,6 +370,7 @@ def annotation_update(
     if not permissions.can_edit(user, annotation):
         raise PermissionDenied(NOT_THE_AUTHOR)
     values: dict = {}
+    group = annotation.paper.group
     if "role_slug" in fields:
         role = _role_by_slug(annotation.paper.group, fields["role_slug"])
         values["role"] = role
@@ -355,7 +381,8 @@ def annotation_update(
     if "quote" in fields:
         values.update(_quote_fields(annotation.paragraph, fields["quote"]))
     if "note" in fields:
-        values["note"], values["note_html"] = _note(fields["note"])
+        note = _note(fields["note"], group)
+        values["note"], values["note_html"] = note.source, note.html
     if "visibility" in fields:
         values["visibility"] = _check_visibility(fields["visibility"])
         sharing = (
@@ -368,6 +395,12 @@ def annotation_update(
     with transaction.atomic():
         _apply(Annotation, annotation, user=user, expected_version=expected_version, values=values)
         annotation_index(annotation)
+        if "note" in fields or "visibility" in fields:
+            # Who the note mentions now and was not told yet (made shared: all of them).
+            mentioned = mentions_in(annotation.note, group)
+            notify.post_written(
+                annotation, mentioned=[m.user_id for m in mentioned.values()], new=False
+            )
     return annotation
 
 
@@ -393,13 +426,13 @@ def annotation_delete(
 # Comments
 
 
-def _body(body: str | None) -> tuple[str, str]:
+def _body(body: str | None, group: ReadingGroup) -> Text:
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "A comment needs some text."})
     if len(body) > MAX_NOTE:
         raise ValidationError({"body": f"A comment is at most {MAX_NOTE:,} characters long."})
-    return body, render_markdown(body)
+    return _text(body, group, "body")
 
 
 def comment_create(
@@ -437,14 +470,14 @@ def comment_create(
         Annotation.objects.visible_to(user).filter(pk=annotation.pk).exists()
     ):
         raise ValidationError({"annotation": "There is no annotation with this id."})
-    body, body_html = _body(body)
+    body = _body(body, paper.group)
     comment = Comment(
         paper=paper,
         paragraph=paragraph,
         annotation=annotation,
         parent=parent,
-        body=body,
-        body_html=body_html,
+        body=body.source,
+        body_html=body.html,
         author=user,
         status=initial_status(user, paper.group),
     )
@@ -456,6 +489,7 @@ def comment_create(
     with transaction.atomic():
         comment.save()
         comment_index(comment, new=True)
+        notify.post_written(comment, mentioned=body.mentioned, new=True)
     return comment
 
 
@@ -465,16 +499,17 @@ def comment_update(
     """Change the body of the user's own comment; Conflict when `expected_version` is stale."""
     if not permissions.can_edit(user, comment):
         raise PermissionDenied(NOT_THE_AUTHOR)
-    body, body_html = _body(body)
+    body = _body(body, comment.paper.group)
     with transaction.atomic():
         _apply(
             Comment,
             comment,
             user=user,
             expected_version=expected_version,
-            values={"body": body, "body_html": body_html},
+            values={"body": body.source, "body_html": body.html},
         )
         comment_index(comment)
+        notify.post_written(comment, mentioned=body.mentioned, new=False)
     return comment
 
 

@@ -308,6 +308,10 @@ MARGINALIA_GROUP_ACTIVITY = "annotations.activity.page.activity_page"
 # index follows (papers never imports annotations; config wires the two together). Empty:
 # nothing is called.
 MARGINALIA_PAPER_TEXT_SAVED = "annotations.search.index.paper_index"
+# A paper ready to read in a group (papers.saving.paper_save) and a member joined through an
+# invite link (papers.groups.invite_accept): the notifications tell the people concerned.
+MARGINALIA_PAPER_ADDED = "annotations.notifications.services.paper_added"
+MARGINALIA_MEMBER_JOINED = "annotations.notifications.services.member_joined"
 
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.

@@ -11,6 +11,7 @@ from annotations.exports import api as exports_api
 from annotations.imports import api as imports_api
 from annotations.insights import api as insights_api
 from annotations.moderation import api as moderation_api
+from annotations.notifications import api as notifications_api
 from annotations.search import api as search_api
 from papers.accounts.api import TokenObtainView
 from papers.api import groups as groups_api
@@ -63,6 +64,7 @@ router.register(
 # /api/v1/imports/             POST multipart `file` (or JSON `data`) + `group` [+ `paper`, `role`]
 #                              -> 201 with the report (docs/imports.md)
 router.register("imports", imports_api.ImportViewSet, basename="import")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -114,6 +116,8 @@ urlpatterns = [
     ),
     # /api/v1/search/?q=  GET (?group, paper, kind, role, author, since): ranked hits, paginated
     path("api/v1/search/", search_api.SearchView.as_view(), name="search-api"),
+    # /api/v1/follows/  GET ?paper=ID: followed paragraphs; POST {"paragraph", "follow"}
+    path("api/v1/follows/", notifications_api.FollowView.as_view(), name="follows"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

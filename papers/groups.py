@@ -502,4 +502,6 @@ def invite_accept(*, user, invite: Invite) -> tuple[Membership, bool]:
         if not counted:
             raise InviteUnusable(invite.unusable_reason() or "", state=invite.state())
         membership = Membership.objects.create(group=group, user=user, role=invite.role)
+        if joined := hook("MARGINALIA_MEMBER_JOINED"):
+            joined(membership, invite)  # whoever made the link hears of it (notifications)
     return membership, True

@@ -3,7 +3,9 @@ function by its dotted path and config wires the two (docs/architecture.md). pap
 imports annotations.
 
 The settings: `MARGINALIA_BAN_CONSEQUENCES` (`{"ban": …, "unban": …}`, papers.groups),
-`MARGINALIA_PAPER_TEXT_SAVED` (papers.saving), `MARGINALIA_PAPER_OVERVIEWS` and
+`MARGINALIA_PAPER_TEXT_SAVED` and `MARGINALIA_PAPER_ADDED` (papers.saving),
+`MARGINALIA_MEMBER_JOINED` (papers.groups: someone joined through an invite link),
+`MARGINALIA_PAPER_OVERVIEWS` and
 `MARGINALIA_GROUP_ACTIVITY` (the group page, papers.views). An empty setting (or key): nothing.
 """
 

@@ -91,6 +91,8 @@ def paper_save(
     paper.save()
     structure_write(paper, structure_from_parsed(parsed))
     paper_text_saved(paper)
+    if added := hook("MARGINALIA_PAPER_ADDED"):
+        added(paper)  # in this transaction: the group's members hear of it (notifications)
     return paper
 
 

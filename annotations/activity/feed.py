@@ -24,7 +24,6 @@ from itertools import islice
 
 from django.db.models import F
 from django.db.models.functions import Substr
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -34,6 +33,7 @@ from papers.models import Paper, ReadingGroup
 
 from ..insights.readings import learns_role, reads_group_blind, tagged_paragraphs
 from ..models import Annotation, Comment, Status
+from ..places import paragraph_url
 
 # The newest items listed, all kinds together (module docstring).
 MAX_ITEMS = 1000
@@ -70,8 +70,7 @@ class Item:
     @property
     def url(self) -> str:
         """The paragraph in the workspace with its panel open, or the paper."""
-        path = reverse("annotations:paper_workspace", kwargs={"paper_id": self.paper})
-        return f"{path}?panel=1#{self.anchor}" if self.anchor else path
+        return paragraph_url(self.paper, self.anchor)
 
     @property
     def where(self) -> str:

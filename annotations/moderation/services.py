@@ -42,6 +42,7 @@ from papers.groups import clean_reason
 from papers.models import AuditEntry, Membership, ReadingGroup
 
 from ..models import Annotation, Comment, Flag
+from ..notifications import services as notify
 from ..permissions import (
     ACTIONS,
     NOT_A_MODERATOR,
@@ -213,6 +214,7 @@ def moderate(*, actor, target: Annotation | Comment, action: str, reason: str = 
             target.updated = now
             target.version += 1
         open_flags.update(resolved=now, resolved_by=actor, resolution=action)
+        notify.post_moderated(target, actor=actor, action=action, reason=reason)
         return AuditEntry.objects.create(
             group=group,
             actor=actor,

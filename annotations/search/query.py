@@ -22,13 +22,13 @@ from django.db import connection
 from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from papers.models import Paper
 
 from ..models import Annotation, Comment, SearchEntry, Status
+from ..places import paragraph_url
 from .index import CONFIGS, DEFAULT_CONFIG
 from .parser import Query, Term, parse
 
@@ -259,7 +259,6 @@ def statuses(hits) -> dict[tuple[str, int], str]:
 
 def hit_url(hit) -> str:
     """The paper page for a paper; the workspace on the paragraph, panel open, for the rest."""
-    url = reverse("annotations:paper_workspace", kwargs={"paper_id": hit.paper_id})
     if hit.kind == Kind.PAPER or hit.paragraph_id is None:
-        return url
-    return f"{url}?panel=1#{hit.paragraph.anchor}"
+        return paragraph_url(hit.paper_id)
+    return paragraph_url(hit.paper_id, hit.paragraph.anchor)

@@ -116,8 +116,10 @@ def test_comment_create(
     named = {"paragraph": top.paragraph_id, "annotation": top.annotation_id, "parent": top.pk}
     # what it names (with its paper and group), the membership (asked once: for the service and
     # the answer's `can`), for an annotation whether the caller sees it, the insert and its
-    # savepoint or transaction (two queries), its search entry
-    with django_assert_max_num_queries(7):
+    # savepoint or transaction (two queries), its search entry; the notifications: who took
+    # part in the thread or follows the paragraph, which of them are members, their mail
+    # choices, the insert
+    with django_assert_max_num_queries(11):
         response = signed_in(member).post(
             "/api/v1/comments/", {on: named[on], "body": "A thought."}, format="json"
         )
