@@ -15,7 +15,9 @@ to the hidden annotation (both go with what they hang on). Then, for each role, 
 - the native export: paper_chunks(paper, user=…) shows what the user sees; `export_paper` shows
   everything, held items marked by their status;
 - search: the API (api/v1/search/) and the page (/search/) find the held posts for those who
-  see them (marked with their status) and for nobody else (annotations.search).
+  see them (marked with their status) and for nobody else (annotations.search);
+- notifications: `other` follows both paragraphs, so each held comment made a notification
+  for them; the notifications API shows none of it (annotations.notifications.shown).
 
 Every check is made on the raw bytes of a response with distinctive strings, so that a leak
 anywhere in a body (an attribute, a script, a JSON field) fails the test.
@@ -34,6 +36,7 @@ from django.utils import timezone
 from annotations.exports.native import paper_chunks
 from annotations.models import Annotation, Comment, Link, Status
 from annotations.moderation.services import moderate
+from annotations.notifications.models import Follow, Notification
 from annotations.services import link_create
 from papers.models import Membership
 from tests.annotations.conftest import make_annotation, make_comment, premoderated
@@ -70,6 +73,8 @@ def other(group):
 def build_scene(paper, *, owner, moderator, member, other) -> dict:
     group = paper.group
     first, second = paper.paragraphs.filter(kind="body").order_by("position")[:2]
+    for paragraph in (first, second):  # told of every comment on them, shown none held
+        Follow.objects.create(user=other, paragraph=paragraph)
     text = first.text
     visible = make_annotation(
         moderator, first, "claim", quote={"exact": text[:12]}, note=VISIBLE["annotation"]
@@ -425,3 +430,24 @@ def test_search(viewer, scene):
     if role in SEERS and role in READERS[scene["kind"]]:
         _, payload = get_json(client, "/api/v1/search/", q='"secret hidden"')
         assert {hit["status"] for hit in payload["results"]} == {"hidden"}
+
+
+# Notifications
+
+
+def test_notifications(viewer, scene):
+    role, client = viewer["role"], viewer["client"]
+    response = client.get("/api/v1/notifications/", HTTP_ACCEPT="application/json")
+    if role == "anonymous":
+        assert response.status_code in (401, 403)
+        return
+    assert response.status_code == 200
+    if role not in SEERS:
+        assert_no_secret(response.content, "notifications/")
+    if role == "other":
+        # the hidden and the pending comment, and the comment on the hidden annotation: made
+        # when written, never shown; only olive's visible comment is
+        made = Notification.objects.filter(recipient=viewer["user"])
+        assert made.count() == 4
+        shown = [n["target"] for n in response.json()["results"]]
+        assert shown == [scene["shown"].pk]
