@@ -22,11 +22,13 @@ one notification mail it once. SQLite has no row locks; there, a single host, th
 one mail twice.
 """
 
+import email.policy
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -145,9 +147,20 @@ def _about(n: Notification) -> list[str]:
     return lines
 
 
+class _Mail(EmailMessage):
+    """A mail whose headers are never folded into RFC 2047 encoded words. Python folds a header
+    past 78 characters, and one long word (the List-Unsubscribe link) it can only fold by
+    encoding it, which no mail client reads as a link. RFC 5322 allows lines of 998."""
+
+    if django.VERSION >= (6, 1):  # 5.2's message() takes no policy, and folds at spaces only
+
+        def message(self, *, policy=email.policy.default):
+            return super().message(policy=policy.clone(max_line_length=998))
+
+
 def _message(recipient, subject: str, body: str, unsubscribe: Unsubscribe) -> EmailMessage:
     link = unsubscribe.url()
-    return EmailMessage(
+    return _Mail(
         subject=SUBJECT_PREFIX + _line(subject),
         body=body,
         to=[recipient.email],

@@ -2,6 +2,7 @@
 per the member's choices (replies and mentions by default), never with what the recipient may not
 see now (hidden, pending, blind mode), retried when the send fails."""
 
+import email.policy
 import logging
 
 import pytest
@@ -47,6 +48,9 @@ def test_a_reply_is_mailed_by_default(committed, annotated, member, owner, setti
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert header_link(message).startswith("/notifications/unsubscribe/")
     assert mail_state(member) == [Mail.SENT]
+    # As the SMTP backend writes it: the link whole, not folded into encoded words.
+    raw = message.message(policy=email.policy.SMTP).as_bytes().decode()
+    assert f"\r\nList-Unsubscribe: <{message.extra_headers['List-Unsubscribe'][1:]}\r\n" in raw
 
 
 def test_a_mention_is_mailed_by_default(committed, member, owner, paragraph):
