@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -48,15 +48,13 @@ def mail_choice(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, f"Your e-mail choices for {group.name} were not saved: "
                        "choose from the list.")  # fmt: skip
         return redirect(back)
-    try:
+    try:  # PermissionDenied (not an active member of this public group): 403
         mail_choice_set(
             user=request.user,
             group=group,
             kinds=form.cleaned_data["kinds"],
             digest=form.cleaned_data["digest"],
         )
-    except PermissionDenied as error:
-        raise PermissionDenied(str(error)) from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(back)

@@ -15,6 +15,7 @@ from annotations.notifications import services as notify
 from annotations.notifications.choices import mail_choice_set
 from annotations.notifications.models import Kind, Mail, Notification
 from annotations.services import comment_update
+from papers.groups import invite_accept, invite_create
 from papers.models import Membership
 from tests.conftest import join, make_user
 from tests.papers.makers import make_paper
@@ -104,6 +105,18 @@ def test_new_papers_are_mailed_only_once_chosen(committed, group, owner, member,
     assert message.to == [member.email]
     assert message.subject == "[Marginalia] olive added “Fresh” to Seminar"
     assert mail_state(moderator) == [Mail.NONE]
+
+
+@pytest.mark.parametrize("chosen", [False, True])
+def test_joins_through_an_invite_are_mailed_only_once_chosen(committed, group, owner, chosen):
+    if chosen:
+        mail_choice_set(user=owner, group=group, kinds=["joined"], digest=False)
+    invite = invite_create(actor=owner, group=group)
+    with committed():
+        invite_accept(user=make_user("newcomer"), invite=invite)
+    assert [m.subject for m in mails_to(owner)] == (
+        ["[Marginalia] newcomer joined Seminar through your invite link"] if chosen else []
+    )
 
 
 def test_no_address_no_mail(committed, annotated, member, owner):
