@@ -34,7 +34,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -230,10 +230,12 @@ class Outcome:
     failed: int = 0
 
 
-def _locked(recipient, rows) -> list[Notification]:
-    """The recipient's notifications among `rows` that show, with what describe reads, locked
-    for this transaction (others' locks skipped: someone is mailing those). One query."""
-    shown = shown_to(recipient).filter(pk__in=rows.values("pk"))
+def _locked(recipient, **where) -> list[Notification]:
+    """The recipient's notifications that show and match `where`, with what describe reads,
+    locked for this transaction (others' locks skipped: someone is mailing those). `where` is
+    on the locked rows themselves, so PostgreSQL asks it again of a row changed meanwhile (a
+    state just set SENT by someone else). One query."""
+    shown = shown_to(recipient).filter(**where)
     return list(
         describe.with_related(shown)
         .select_for_update(skip_locked=True, of=("self",))
@@ -264,15 +266,17 @@ def _no_address(recipient) -> bool:
     return True
 
 
-def send_singles(recipient, rows) -> Outcome:
-    """Mail each of the recipient's DUE notifications among `rows` that shows, one mail each."""
+def send_singles(recipient, ids: list[int] | None = None) -> Outcome:
+    """Mail each of the recipient's DUE notifications that shows (among `ids`; None: all of
+    them), one mail each."""
     outcome = Outcome()
     if _no_address(recipient):
         return outcome
     retry: list[int] = []
     attempts = 0
     with transaction.atomic():
-        due = _locked(recipient, rows.filter(recipient=recipient, mail=Mail.DUE))
+        among = {} if ids is None else {"pk__in": ids}
+        due = _locked(recipient, mail=Mail.DUE, **among)
         sent = []
         for n in due:
             try:
@@ -297,7 +301,7 @@ def send_due(notification_ids: list[int]) -> Outcome:
     rows = Notification.objects.filter(pk__in=notification_ids, mail=Mail.DUE)
     recipients = get_user_model().objects.filter(pk__in=rows.values("recipient_id"))
     for recipient in recipients:
-        done = send_singles(recipient, Notification.objects.filter(pk__in=notification_ids))
+        done = send_singles(recipient, notification_ids)
         outcome.sent += done.sent
         outcome.failed += done.failed
     return outcome
@@ -309,8 +313,7 @@ def send_digest(recipient) -> Outcome:
     if _no_address(recipient):
         return outcome
     with transaction.atomic():
-        waiting = Notification.objects.filter(recipient=recipient, mail=Mail.DIGEST)
-        rows = _locked(recipient, waiting)
+        rows = _locked(recipient, mail=Mail.DIGEST)
         if not rows:
             return outcome
         try:
@@ -358,11 +361,11 @@ def send_digests() -> DigestRun:
     run = DigestRun()
     waiting = Notification.objects.filter(mail__in=[Mail.DUE, Mail.DIGEST])
     recipients = (
-        get_user_model().objects.filter(Q(pk__in=waiting.values("recipient_id"))).order_by("pk")
+        get_user_model().objects.filter(pk__in=waiting.values("recipient_id")).order_by("pk")
     )
     for recipient in recipients:
         run.expired += expire(recipient)
-        singles = send_singles(recipient, Notification.objects.filter(recipient=recipient))
+        singles = send_singles(recipient)
         digest = send_digest(recipient)
         run.retried += singles.sent
         run.digests += digest.sent
