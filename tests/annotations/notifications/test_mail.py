@@ -8,6 +8,7 @@ import logging
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
+from django.utils import timezone
 
 from annotations.moderation import services as moderation
 from annotations.notifications import mail as notification_mail
@@ -270,6 +271,26 @@ def test_a_failure_is_retried_later_when_the_backend_can_defer(
         make_comment(owner, annotation=annotated, body="Reply.")
     (options,) = task.deferred
     assert options["run_after"] > Notification.objects.get(recipient=member).created
+
+
+def test_the_database_backend_queues_the_mail_and_a_deferred_retry(
+    committed, annotated, member, owner, broken_mail, settings
+):
+    """With the production backend (django-tasks-db): the request only queues the task; the
+    worker's run that fails queues a retry for later."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with committed():
+        make_comment(owner, annotation=annotated, body="Reply.")
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path == "annotations.notifications.tasks.send_mails_task"
+    assert mail.outbox == [] and mail_state(member) == [Mail.DUE]
+    queued.task.call(*queued.args_kwargs["args"])  # as db_worker runs it
+    assert mail_state(member) == [Mail.DUE]
+    retry = DBTaskResult.objects.exclude(pk=queued.pk).get()
+    assert retry.run_after > timezone.now()
+    assert retry.args_kwargs["args"] == queued.args_kwargs["args"]
 
 
 def test_no_deferred_retry_without_a_backend_that_defers(
