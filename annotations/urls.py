@@ -5,6 +5,7 @@ from .exports import views as export_views
 from .imports import views as import_views
 from .insights import views as insight_views
 from .moderation import views as moderation_views
+from .notifications import views as notification_views
 from .search import views as search_views
 
 app_name = "annotations"
@@ -36,4 +37,19 @@ urlpatterns += [
 # service as the import API (annotations.imports.views).
 urlpatterns += [
     path("groups/<slug:slug>/import/", import_views.group_import, name="group_import"),
+]
+
+# Notifications' e-mail: a group's choices from the account page (POST), and the unsubscribe link
+# of every mail (GET: what it stops; POST: stop it, also the mail client's one-click POST).
+urlpatterns += [
+    path(
+        "notifications/mail/<slug:slug>/",
+        notification_views.mail_choice,
+        name="mail_choice",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.unsubscribe,
+        name="mail_unsubscribe",
+    ),
 ]

@@ -312,6 +312,9 @@ MARGINALIA_PAPER_TEXT_SAVED = "annotations.search.index.paper_index"
 # invite link (papers.groups.invite_accept): the notifications tell the people concerned.
 MARGINALIA_PAPER_ADDED = "annotations.notifications.services.paper_added"
 MARGINALIA_MEMBER_JOINED = "annotations.notifications.services.member_joined"
+# The account page's "E-mail from your groups" (papers.accounts.views): called with the request,
+# returns the section's HTML, forms that post to the notifications' own view.
+MARGINALIA_ACCOUNT_MAIL = "annotations.notifications.views.account_mail_section"
 
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.

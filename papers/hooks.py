@@ -6,7 +6,8 @@ The settings: `MARGINALIA_BAN_CONSEQUENCES` (`{"ban": …, "unban": …}`, paper
 `MARGINALIA_PAPER_TEXT_SAVED` and `MARGINALIA_PAPER_ADDED` (papers.saving),
 `MARGINALIA_MEMBER_JOINED` (papers.groups: someone joined through an invite link),
 `MARGINALIA_PAPER_OVERVIEWS` and
-`MARGINALIA_GROUP_ACTIVITY` (the group page, papers.views). An empty setting (or key): nothing.
+`MARGINALIA_GROUP_ACTIVITY` (the group page, papers.views), `MARGINALIA_ACCOUNT_MAIL` (the
+account page's e-mail section, papers.accounts.views). An empty setting (or key): nothing.
 """
 
 from collections.abc import Callable
