@@ -117,8 +117,8 @@ def _seen(user) -> Case:
     )
     return Case(
         When(Q(kind__in=[Kind.PAPER, Kind.PARAGRAPH], paper_id__in=papers), then=Value("")),
-        When(kind=Kind.ANNOTATION, then=Subquery(annotations.values("status")[:1])),
-        When(kind=Kind.COMMENT, then=Subquery(comments.values("status")[:1])),
+        When(kind=Kind.ANNOTATION, then=Subquery(annotations.order_by().values("status")[:1])),
+        When(kind=Kind.COMMENT, then=Subquery(comments.order_by().values("status")[:1])),
         default=None,
         output_field=CharField(),
     )
@@ -258,37 +258,41 @@ class Hits:
     """The hits of a search, best first, for a paginator (Django's, DRF's): `count()` and
     slices. Built for large match sets (docs/search.md, "Performance"):
 
-    - `count()` counts at most COUNT_CAP + 1 hits (`capped` then says it stopped);
-    - a slice ranks the matches in the groups the user may see (id, rank and the visibility
-      of each, in one narrow query: no joins, no snippets), asks the full visibility of rows
-      in rank order only until the slice is filled (PostgreSQL evaluates an expensive
-      expression of the select list after the sort and the limit), then reads the slice's rows
-      with their paper, paragraph, author, role and snippet (a second query, ≤ page-size rows).
+    - one narrow query ranks the matches in the groups the user may see (id and rank: no
+      joins, no snippets) and asks the full visibility (`_seen`) of the first COUNT_CAP + 1
+      rows in rank order only: PostgreSQL evaluates an expensive expression of the select list
+      after the sort and the limit. Those rows are the count (capped: `capped` says there are
+      more) and every page within it;
+    - a second query reads the page's rows with their paper, paragraph, author, role, rank
+      and snippet (ts_headline for ≤ page-size rows, never for every match).
 
-    The result is what filtering every match by visibility and then ranking would give: the
-    same rows in the same order. Each hit has `rank`, `raw_snippet` and `status` (the post's
+    The result is what filtering every match by visibility and then ranking gives: the same
+    rows in the same order. Each hit has `rank`, `raw_snippet` and `status` (the post's
     moderation status, None for a paper's text)."""
 
     COUNT_CAP = 1000
-    # Rows asked in the first ranked query beyond the slice's end; each further query asks
-    # four times as many (most matches are visible: one query is the rule).
+    # Rows asked beyond those needed, should some be hidden from the user; each further query
+    # asks four times as many (most matches are visible: one query is the rule).
     SLACK = 20
 
     def __init__(self, user, backend: _Backend, query: Query, configs, condition: Q):
         self.backend, self.terms, self.configs = backend, query.included, configs
         self.matches = SearchEntry.objects.filter(condition)
         self.seen = _seen(user)
-        self.capped = False
-        self._count: int | None = None
         self.ordered = True  # for Paginator: the order is the rank's
+        self._first: list[tuple[int, str]] | None = None
+
+    def _first_hits(self) -> list[tuple[int, str]]:
+        if self._first is None:
+            self._first = self._ranked(self.COUNT_CAP + 1)
+        return self._first
+
+    @property
+    def capped(self) -> bool:
+        return len(self._first_hits()) > self.COUNT_CAP
 
     def count(self) -> int:
-        if self._count is None:
-            visible = self.matches.annotate(seen=self.seen).filter(seen__isnull=False)
-            found = visible[: self.COUNT_CAP + 1].count()
-            self.capped = found > self.COUNT_CAP
-            self._count = min(found, self.COUNT_CAP)
-        return self._count
+        return min(len(self._first_hits()), self.COUNT_CAP)
 
     def __len__(self) -> int:
         return self.count()
@@ -299,7 +303,8 @@ class Hits:
         start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
         if stop <= start:
             return []
-        return self._read(self._ranked(stop)[start:stop])
+        ranked = self._first_hits() if stop <= self.COUNT_CAP else self._ranked(stop)
+        return self._read(ranked[start:stop])
 
     def _ranked(self, stop: int) -> list[tuple[int, str]]:
         """(id, seen) of the first `stop` hits the user may see, best first."""
