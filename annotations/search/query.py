@@ -232,6 +232,7 @@ def _authors(query: Query) -> dict[str, list[int]]:
     condition is on the entry's own `author_id`: a join to the users beside the full-text match
     would keep the database from its full-text index."""
     words = {term.text for term in query.terms if not term.is_phrase}
+    words |= {term.token for term in query.terms if term.token}
     if not words:
         return {}
     names = Q()
@@ -244,10 +245,12 @@ def _authors(query: Query) -> dict[str, list[int]]:
 
 
 def _term_q(backend: _Backend, term: Term, configs, authors: dict[str, list[int]]) -> Q:
-    """Found in the text; a single word also as the username of the post's author."""
+    """Found in the text; a single word, or a token as typed ("ana.lee"), also as the
+    username of the post's author."""
     q = backend.match(term, configs)
-    if not term.is_phrase and term.text in authors:
-        q |= Q(author_id__in=authors[term.text])
+    name = term.token if term.token in authors else term.text
+    if (term.token or not term.is_phrase) and name in authors:
+        q |= Q(author_id__in=authors[name])
     return q
 
 
