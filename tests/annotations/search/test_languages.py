@@ -3,13 +3,19 @@ chosen from `Paper.language`, entries indexed and matched in it, several languag
 search. Stemming and stop words per language are PostgreSQL's (SQLite's FTS5 has one porter
 tokenizer for every entry: docs/search.md), so those tests run there only."""
 
+import json
+
 import pytest
 from django.db import connection
 
+from annotations.exports.native import paper_chunks
+from annotations.imports.services import import_file
 from annotations.models import SearchEntry
 from annotations.search.languages import CONFIGS, config_for
+from papers.models import Paper
 from papers.services import paper_import
 from tests.annotations.conftest import make_annotation
+from tests.conftest import join, make_group
 
 from .conftest import find
 
@@ -94,3 +100,17 @@ def test_one_search_matches_each_paper_in_its_own_language(papers, member):
     # One search, both papers, each by its own stems: "stations" is "station" in German, as
     # "Stationen" is (English leaves "stationen" whole), and "station" in English.
     assert set(find(member, "stations")) == {häuser, houses}
+
+
+@pytest.mark.django_db
+def test_an_export_carries_the_language_to_its_import(papers, outsider):
+    german, _ = papers
+    data = json.loads("".join(paper_chunks(german)))
+    assert data["paper"]["language"] == "de"
+    elsewhere = make_group("Elsewhere")
+    join(elsewhere, outsider, "owner")
+    (copy,) = import_file(user=outsider, group=elsewhere, data=data).papers
+    assert Paper.objects.get(pk=copy).language == "de"
+    assert set(SearchEntry.objects.filter(paper_id=copy).values_list("config", flat=True)) == {
+        "german"
+    }
