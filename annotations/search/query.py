@@ -1,15 +1,17 @@
 """The one place that searches (docs/search.md): a parsed query (annotations.search.parser),
 the filters, and what the user may see, over the search entries (annotations.search.index).
 
-Who sees what is not decided here: each kind of entry is joined to its `visible_to` queryset
-(papers and paragraphs to `Paper.objects.visible_to`, annotations and comments to theirs), so a
-post hidden, deleted or made private after it was indexed drops out at once, and a moderator
-finds the held posts they see elsewhere (`status` says which; the page marks them).
+Who sees what is not decided here: each kind of entry is asked of its `visible_to` queryset
+(papers and paragraphs `Paper.objects.visible_to`, annotations and comments theirs: `_seen`), so
+a post hidden, deleted or made private after it was indexed drops out at once, and a moderator
+finds the held posts they see elsewhere (`status` says which; the page marks them). `Hits`
+asks it of the rows shown and counted only, in rank order (docs/search.md, "Performance").
 
-Full text by database: PostgreSQL matches `vector` with to_tsquery in the entry's own `config`,
-ranks with ts_rank and cuts snippets with ts_headline; SQLite matches the FTS5 table, ranks with
-bm25 and cuts snippets with snippet(). Both mark matches with two private-use characters, which
-`mark()` turns into <mark> after escaping everything else.
+Full text by database: PostgreSQL matches `vector` with a tsquery in each configuration in use
+(the papers' languages), each entry in its own `config`, ranks with ts_rank and cuts snippets
+with ts_headline; SQLite matches the FTS5 table, ranks with bm25 and cuts snippets with
+snippet(). Both mark matches with two private-use characters, which `mark()` turns into <mark>
+after escaping everything else.
 """
 
 import datetime
