@@ -1,6 +1,7 @@
 """Search benchmark: queries over a large index, and indexing a newly imported paper.
 
     python -m bench.search_bench [--scale 0.1] [--runs 40] [--sqlite] [--jit-off]
+                                 [--database URL [--reindex]]
 
 At `--scale 1`, the issue's size: 1,000 papers of 100 paragraphs (100,000 paragraphs), 100,000
 annotations and 50,000 comments by 30 members of one private group, built with bulk_create,
@@ -10,6 +11,10 @@ frequencies, so a query word is found in a few dozen to a few thousand entries. 
 PostgreSQL database (127.0.0.1:5432, user postgres), and with `--sqlite` on a fresh SQLite file
 too, each in a process of its own with DEBUG off (bench.timing.in_child). `--jit-off`: the
 queries on a PostgreSQL connection with `SET jit = off` (docs/search.md, "Performance").
+`--database URL`: build in that PostgreSQL database and keep it, instead of a fresh one dropped
+afterwards; a later run with the same URL and scale migrates it and reuses what it holds (minutes
+of building saved while working on the queries), `--reindex` rebuilding the index first (after
+a change to what an entry holds or to the trigger).
 
 Rows (median and p95 of `--runs` queries, each a different word or words, as a member through
 the whole stack: token authentication, DRF, the first page of 20 hits):
@@ -137,6 +142,27 @@ def build(scale: float):
     return group, members[0], facts
 
 
+def _built(scale: float):
+    """(group, member, facts) of an earlier build of this scale in this database, or None."""
+    from django.contrib.auth import get_user_model
+
+    from annotations.models import Annotation, Comment
+    from papers.models import Paper, Paragraph, ReadingGroup
+
+    group = ReadingGroup.objects.filter(name="Bench").first()
+    papers_n = max(1, int(1000 * scale))
+    if group is None or Paper.objects.filter(group=group).count() != papers_n:
+        return None
+    member = get_user_model().objects.get(username="reader0")
+    facts = {
+        "papers": papers_n,
+        "paragraphs": Paragraph.objects.filter(paper__group=group).count(),
+        "annotations": Annotation.objects.filter(paper__group=group).count(),
+        "comments": Comment.objects.filter(paper__group=group).count(),
+    }
+    return group, member, facts
+
+
 def _timed(function) -> float:
     start = time.perf_counter()
     function()
@@ -167,12 +193,18 @@ def measure(args) -> dict:
     from papers.models import Paper, Paragraph
 
     call_command("migrate", verbosity=0)
-    start = time.perf_counter()
-    group, member, facts = build(args.scale)
-    built_s = time.perf_counter() - start
-    start = time.perf_counter()
-    index_all()
-    indexed_s = time.perf_counter() - start
+    built = _built(args.scale)
+    if built:
+        (group, member, facts), built_s = built, 0.0
+    else:
+        start = time.perf_counter()
+        group, member, facts = build(args.scale)
+        built_s = time.perf_counter() - start
+    indexed_s = 0.0
+    if not built or args.reindex:
+        start = time.perf_counter()
+        index_all()
+        indexed_s = time.perf_counter() - start
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -182,7 +214,7 @@ def measure(args) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SET jit = off")
     api = APIClient(SERVER_NAME="localhost")
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=member).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=member)[0].key}")
     rng = random.Random(SEED + 1)
     # Words of middling frequency: found in tens to thousands of entries.
     one = [" ".join(rng.sample(WORDS[20:800], 1)) for _ in range(args.runs)]
@@ -218,6 +250,7 @@ def measure(args) -> dict:
                 paper_index(paper)
 
         times.append(_timed(index))
+        paper.delete()  # a database kept for the next run holds the build alone
     rows["index_paper"] = _row(times)
     return {
         "vendor": connection.vendor,
@@ -231,16 +264,18 @@ def measure(args) -> dict:
 
 def child(env: dict, args) -> dict:
     options = ["--scale", args.scale, "--runs", args.runs] + (["--jit-off"] if args.jit_off else [])
+    options += ["--reindex"] if args.reindex else []
     return in_child("bench.search_bench", "--one", *options, env=env)
 
 
 def report(result: dict) -> None:
     facts = result["facts"]
+    built = f"built in {result['build_s']:.1f} s" if result["build_s"] else "reused"
+    indexed = f"indexed in {result['index_s']:.1f} s" if result["index_s"] else "reused"
     print(
         f"\n{result['vendor']}: {facts['papers']} papers, {facts['paragraphs']} paragraphs, "
-        f"{facts['annotations']} annotations, {facts['comments']} comments built in "
-        f"{result['build_s']:.1f} s; {facts['entries']} entries indexed in "
-        f"{result['index_s']:.1f} s"
+        f"{facts['annotations']} annotations, {facts['comments']} comments {built}; "
+        f"{facts['entries']} entries {indexed}"
     )
     labels = {
         "one_word": ("GET api/v1/search/?q=<one word>", 100),
@@ -266,14 +301,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--sqlite", action="store_true", help="SQLite too")
     parser.add_argument("--jit-off", action="store_true", help="PostgreSQL's JIT off")
+    parser.add_argument("--database", help="a PostgreSQL URL to build in and keep (reused)")
+    parser.add_argument("--reindex", action="store_true", help="with --database: index again")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args)))
         return
     print(f"Search at scale {args.scale} of the issue's size; {args.runs} queries a row.")
-    pg = postgres_url()
-    if pg:
+    if args.database:
+        report(child({"DATABASE_URL": args.database}, args))
+    elif pg := postgres_url():
         try:
             report(child({"DATABASE_URL": pg}, args))
         finally:

@@ -362,6 +362,9 @@ class Paper(models.Model):
     keywords = models.JSONField(default=list, blank=True)
     abstract = models.TextField(blank=True)
     source_format = models.CharField(max_length=20)
+    # The language the source states, as its primary subtag ("en", "de"; papers.importing
+    # structure.language_code), "" when it states none: search stems the paper's words in it.
+    language = models.CharField(max_length=8, blank=True, default="")
     source_filename = models.CharField(max_length=255, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
     # The uploaded bytes (default storage), kept for the import worker and for re-imports.

@@ -84,6 +84,7 @@ def paper_save(
     paper.authors = parsed.authors
     paper.keywords = parsed.keywords
     paper.abstract = parsed.abstract
+    paper.language = parsed.language
     paper.source_format = parsed.source_format
     paper.status = Paper.Status.READY
     paper.progress = 100

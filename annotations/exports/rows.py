@@ -152,6 +152,7 @@ def paper_head(paper: Paper) -> dict:
         "authors": paper.authors,
         "keywords": paper.keywords,
         "abstract": paper.abstract,
+        "language": paper.language,
         "group": paper.group.slug,
         "status": paper.status,
         "source": {

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from annotations.models import Annotation, Link, Status
 from annotations.quotes import QuoteError, resolve_quote
 from annotations.services import MAX_NOTE
+from papers.importing.structure import language_code
 from papers.models import Paper, Paragraph
 
 from . import checks as c
@@ -102,6 +103,8 @@ def _check_head(data: dict, path: str) -> dict:
         "authors": c.texts(head, "authors", where),
         "keywords": c.texts(head, "keywords", where),
         "abstract": c.text(head, "abstract", where, default=""),
+        # Optional: exports from before papers knew their language have none.
+        "language": language_code(c.text(head, "language", where, default="", max_length=8)),
         "source_format": c.text(source, "format", c.at(where, "source"), default="", max_length=20)
         or "json",
         "source_filename": c.text(

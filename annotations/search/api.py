@@ -44,6 +44,9 @@ class SearchView(APIv1Settings, APIView):
         response = paginator.get_paginated_response(
             SearchHitSerializer(page, many=True, context=context).data
         )
+        # `count` stops at Hits.COUNT_CAP (counting every match of a common word costs more
+        # than the page): `count_capped` says there are more.
+        response.data["count_capped"] = hits.capped
         # The caller's own view of the groups: never shared by a cache.
         patch_cache_control(response, private=True)
         patch_vary_headers(response, ["Authorization", "Cookie"])

@@ -15,18 +15,16 @@ from django.db import transaction
 from papers.models import Paper
 
 from ..models import Annotation, Comment, SearchEntry, Status
+from .languages import config_for
 
 Kind = SearchEntry.Kind
 BATCH = 1000
-# The text search configuration when a paper's language is not known (PostgreSQL's name).
-DEFAULT_CONFIG = "english"
-# Every configuration entries may have (annotations.search.query names each in its matches).
-CONFIGS = (DEFAULT_CONFIG,)
 
 
 def _config(paper: Paper) -> str:
-    """The paper's language as a text search configuration; English until papers know theirs."""
-    return DEFAULT_CONFIG
+    """The paper's language as a text search configuration (annotations.search.languages): its
+    entries, annotations' and comments' too, are stemmed in it."""
+    return config_for(paper.language)
 
 
 def _author_names(authors) -> str:

@@ -10,7 +10,7 @@ nothing a user types reaches the full-text syntax of PostgreSQL or FTS5 unquoted
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
@@ -19,12 +19,17 @@ MAX_TERMS = 12
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 _WORD = re.compile(r"\w+")
+# A username's characters (Django's: letters, digits and @ . + - _), around a token's edges.
+_USERNAME_EDGES = "\"'()[]{},;:!?"
 
 
 @dataclass(frozen=True)
 class Term:
     words: tuple[str, ...]
     excluded: bool = False
+    # The token as typed, lowercased, when it joins its words with `.`, `@` or `-`: it may be a
+    # username ("ana.lee"), which the words alone ("ana lee") would never name.
+    token: str = field(default="", compare=False)
 
     @property
     def is_phrase(self) -> bool:
@@ -59,8 +64,10 @@ def parse(q: str | None) -> Query:
     for match in _TOKEN.finditer(q):
         minus_quoted, quoted, minus, bare = match.groups()
         words = tuple(w.lower() for w in _WORD.findall(quoted if quoted is not None else bare))
+        token = bare.strip(_USERNAME_EDGES).lower() if bare is not None else ""
         if words:
-            terms.append(Term(words, excluded=bool(minus_quoted or minus)))
+            token = token if len(words) > 1 else ""
+            terms.append(Term(words, excluded=bool(minus_quoted or minus), token=token))
     terms = list(dict.fromkeys(terms))  # the same term twice is one
     if len(terms) > MAX_TERMS:
         raise ValidationError({"q": f"A search has at most {MAX_TERMS} words or phrases."})

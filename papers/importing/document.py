@@ -23,7 +23,8 @@ class Block:
       "table", "caption", "footnote" (`label`, `ref_id` to match its markers);
     - metadata a structured format states outright: "title", "authors" (`data["names"]`),
       "keywords" (`data["keywords"]`), "abstract" (one paragraph of it), "front_matter"
-      (affiliations, notes on the authors);
+      (affiliations, notes on the authors), "language" (`text`: the language tag the source
+      states, "de-DE"; structure.language_code reads it);
     - "reference": one entry of the reference list (`ref_id`; `data` may hold "authors", "year",
       "title", "url", "doi", "label" read from structured markup, which then win over parsing).
 
@@ -97,6 +98,7 @@ class ParsedPaper:
     authors: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     abstract: str = ""
+    language: str = ""  # an ISO 639-1 code ("de"), "" when the source states none
     sections: list[ParsedSection] = field(default_factory=list)
     paragraphs: list[ParsedParagraph] = field(default_factory=list)
     references: list[ParsedReference] = field(default_factory=list)

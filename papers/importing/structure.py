@@ -48,7 +48,7 @@ _FRONT_NOTE = re.compile(
 )
 
 
-METADATA_KINDS = frozenset({"title", "authors", "keywords", "abstract", "front_matter"})
+METADATA_KINDS = frozenset({"title", "authors", "keywords", "abstract", "front_matter", "language"})
 
 
 def build_structure(blocks: list[Block], source_format: str) -> ParsedPaper:
@@ -83,6 +83,8 @@ def _stated_metadata(blocks: list[Block], paper: ParsedPaper) -> None:
             paper.authors += block.data.get("names") or _authors(block.text) or [block.text]
         elif block.kind == "keywords":
             paper.keywords += block.data.get("keywords") or _keywords(block.text)
+        elif block.kind == "language":
+            paper.language = paper.language or language_code(block.text)
         elif block.kind == "abstract":
             abstract.append(block.text)
             paper.paragraphs.append(ParsedParagraph("abstract", block.text, marks=block.marks))
@@ -315,3 +317,35 @@ def _footnote(block: Block, paper: ParsedPaper) -> None:
         if m["start"] >= offset
     ]
     paper.paragraphs.append(ParsedParagraph(kind="footnote", text=text, marks=marks, label=label))
+
+
+_LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]|$)")
+# ISO 639-2 codes a source may give instead of ISO 639-1 (JATS allows either).
+_THREE_LETTERS = {
+    "eng": "en",
+    "deu": "de",
+    "ger": "de",
+    "fra": "fr",
+    "fre": "fr",
+    "spa": "es",
+    "ita": "it",
+    "nld": "nl",
+    "dut": "nl",
+    "por": "pt",
+    "rus": "ru",
+    "swe": "sv",
+}
+# Tags that name no language: undetermined, several, none.
+_NO_LANGUAGE = {"und", "mul", "zxx", "mis"}
+
+
+def language_code(tag: str) -> str:
+    """The language a BCP 47 tag names, as an ISO 639-1 code where there is one ("de-DE":
+    "de", "eng": "en"); "" for no language or a tag that is not one ("x-none")."""
+    match = _LANGUAGE_TAG.match((tag or "").strip())
+    if not match:
+        return ""
+    code = match.group(1).lower()
+    if code in _NO_LANGUAGE:
+        return ""
+    return _THREE_LETTERS.get(code, code)

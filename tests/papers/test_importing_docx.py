@@ -139,7 +139,9 @@ def test_a_marker_whose_note_is_missing_is_left_out():
     paragraph = document.add_paragraph("A claim with a lost note.")
     add_note_reference(paragraph, 7)
     blocks = read_docx(with_notes(save(document), footnotes={1: "Unreferenced."}))
+    # The language leads (python-docx's template marks its text en-US).
     assert [(b.kind, b.text, b.marks) for b in blocks] == [
+        ("language", "en-US", []),
         ("title", "Reading Together", []),
         ("paragraph", "A claim with a lost note.", []),
     ]
@@ -193,6 +195,7 @@ def test_custom_styles_with_an_outline_level_are_headings_and_progress_is_report
     seen = []
     blocks = read_docx(save(document), progress=seen.append)
     assert [(b.kind, b.level, b.text) for b in blocks] == [
+        ("language", None, "en-US"),
         ("heading", 2, "Methods"),
         ("paragraph", None, "We read."),
     ]

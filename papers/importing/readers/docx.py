@@ -71,9 +71,32 @@ def read_docx(data: bytes, progress: Callable[[float], None] | None = None) -> l
     reader.find_notes(note_parts(document))  # first, so a marker without its note is left out
     reader.read_body(document.element.body, external_links(part), progress)
     reader.read_notes()
+    if language := _language(document):
+        reader.blocks.insert(0, Block(text=language, kind="language"))
     if progress:
         progress(1.0)
     return reader.blocks
+
+
+def _language(document) -> str:
+    """The language most of the body's text is marked in: a run's own `w:lang`, else the
+    document's default (`w:docDefaults`), which is often only the author's Word's (a German
+    Word's document in English marks its runs en-US); the core properties' `dc:language`
+    when the text says nothing."""
+    default = document.styles.element.find(
+        f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('lang')}"
+    )
+    default_language = default.get(_W_VAL, "") if default is not None else ""
+    lengths: dict[str, int] = {}
+    for run in document.element.body.iter(w("r")):
+        marked = run.find(f"{w('rPr')}/{w('lang')}")
+        language = (marked.get(_W_VAL) if marked is not None else None) or default_language
+        text = sum(len(t.text or "") for t in run.iter(w("t")))
+        if language and text:
+            lengths[language] = lengths.get(language, 0) + text
+    if lengths:
+        return max(lengths, key=lengths.__getitem__)
+    return document.core_properties.language or ""
 
 
 def _has_numbering(part) -> bool:

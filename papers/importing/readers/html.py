@@ -51,7 +51,7 @@ def read_html(data: bytes, progress: Callable[[float], None] | None = None) -> l
         progress=lambda fraction: report(0.3 + 0.65 * fraction),
     )
     walker.walk(root)
-    blocks = head + walker.blocks
+    blocks = _language(doc) + head + walker.blocks
     if not any(b.kind == "abstract" for b in blocks):
         blocks += _meta_abstract(doc)
     _relative_heading_levels(blocks)
@@ -228,6 +228,18 @@ def _inline_text(el) -> tuple[str, list[dict]]:
     for piece in el.itertext():
         run.add(piece)
     return run.result()
+
+
+def _language(doc) -> list[Block]:
+    """The page's language: `<html lang>` (or `xml:lang`), else a `citation_language` or
+    `dc.language` meta."""
+    if doc is None:
+        return []
+    language = doc.get("lang") or doc.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not language:
+        metas = _metas(doc)
+        language = (metas.get("citation_language") or metas.get("dc.language") or [""])[0]
+    return [Block(text=language, kind="language")] if language else []
 
 
 def _meta_abstract(doc) -> list[Block]:

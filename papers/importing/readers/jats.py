@@ -25,6 +25,7 @@ from .jats_nodes import local
 _ENTITIES = "This XML declares entities; they are refused for safety."
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?article[\s>/]")
 _HEAD = 1024 * 1024
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def read_jats(data: bytes, progress: Callable[[float], None] | None = None) -> list[Block]:
@@ -49,6 +50,8 @@ def read_jats(data: bytes, progress: Callable[[float], None] | None = None) -> l
     if back is not None:
         body.back(back)
     blocks = body.blocks
+    if language := root.get(_XML_LANG):  # <article xml:lang="de">
+        blocks.insert(0, Block(text=language, kind="language"))
     _link_citations(blocks, body.aliases)
     report(1.0)
     return blocks

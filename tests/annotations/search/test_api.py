@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from tests.annotations.conftest import make_annotation, make_comment
+from tests.conftest import join, make_user
 
 from .conftest import api_for, find
 
@@ -148,9 +149,20 @@ def test_the_number_of_queries_does_not_grow_with_the_hits(
     for i in range(20):
         annotation = make_annotation(member, paragraph, note=f"Counting note {i}")
         make_comment(member, annotation=annotation, body=f"Counting comment {i}")
-    # The users the words name, the page count, the page, the posts' statuses (two); the
+    # The configurations in use (PostgreSQL), the users the words name, the ranked hits with
+    # their visibility and status (the count and the page's ids), the page's rows; the
     # session's user is forced.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         response = client.get("/api/v1/search/", {"q": "counting"})
     assert len(response.json()["results"]) == 40
     assert datetime.date.fromisoformat(response.json()["results"][0]["created"][:10])
+
+
+def test_a_username_with_a_dot_at_or_hyphen_finds_its_posts(scene, member, group):
+    dotted = make_user("ana.lee-r@x")
+    join(group, dotted)
+    annotation = make_annotation(dotted, scene["paragraphs"][3], note="Tea first")
+    assert find(member, "Ana.Lee-R@x") == [("annotation", annotation.pk)]
+    assert find(member, "tea ana.lee-r@x") == [("annotation", annotation.pk)]
+    # The paragraph says "tea" and is nobody's; the note is theirs.
+    assert find(member, "tea -ana.lee-r@x") == [("paragraph", scene["paragraphs"][3].pk)]

@@ -60,3 +60,13 @@ def test_it_refuses_too_many_terms():
 def test_it_refuses_a_query_that_only_excludes():
     with pytest.raises(ValidationError, match="at least one word"):
         parse("-energy -entropy")
+
+
+def test_a_token_joining_words_with_a_dot_at_or_hyphen_is_kept_for_usernames():
+    dotted, mail, plain = parse('Ana.Lee, ben@example.org "x.y" word').terms[:2] + (
+        parse("word").terms[0],
+    )
+    assert (dotted.words, dotted.token) == (("ana", "lee"), "ana.lee")
+    assert (mail.words, mail.token) == (("ben", "example", "org"), "ben@example.org")
+    assert plain.token == ""
+    assert parse('"x.y"').terms[0].token == ""  # a quoted phrase is words, never a username
