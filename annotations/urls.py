@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .activity import members as member_views
 from .exports import views as export_views
 from .imports import views as import_views
 from .insights import views as insight_views
@@ -36,4 +37,14 @@ urlpatterns += [
 # service as the import API (annotations.imports.views).
 urlpatterns += [
     path("groups/<slug:slug>/import/", import_views.group_import, name="group_import"),
+]
+
+# A member's page in a group: what an @mention links to (annotations.activity.members). Not
+# papers' `groups/<slug>/members/` (the owners' management page) nor its actions below it.
+urlpatterns += [
+    path(
+        "groups/<slug:slug>/members/<str:username>/",
+        member_views.member_page,
+        name="member_page",
+    ),
 ]
