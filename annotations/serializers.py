@@ -394,6 +394,7 @@ class PreviewSerializer(serializers.Serializer):
     paper = serializers.PrimaryKeyRelatedField(
         queryset=Paper.objects.none(),
         required=False,
+        error_messages={"does_not_exist": "No such paper, or not one you may see."},
         help_text="the paper the text is written on: its group's members' mentions are linked",
     )
 
