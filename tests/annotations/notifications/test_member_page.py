@@ -72,7 +72,7 @@ def test_who_sees_a_members_page_and_what_it_lists(scene, caller):
     # The role and since when: for those who may see the member list.
     knows = caller in ("member", "moderator", "owner")
     assert ('class="role role-member"' in html) == knows
-    assert ("member since" in html) == knows
+    assert ("Seminar since" in html) == knows
 
 
 def test_the_member_sees_all_of_their_own_but_the_deleted(scene):
