@@ -42,6 +42,11 @@ _MENTION = re.compile(r"(?<!\w)@([\w.@+-]+)")
 # Sentence punctuation a name may end with: dropped, one at a time, unless the longer name is a
 # member's.
 _TRAILING = ".-+"
+# Django's longest username: no longer name is looked up.
+MAX_NAME = 150
+# Past this many candidate names (a long text full of @s), the group's members are read whole
+# and matched here: still one query, and no SQL `IN` list of thousands.
+_MAX_LOOKUP = 200
 
 
 class Mentioned(NamedTuple):
@@ -65,13 +70,11 @@ def _texts(html: str) -> Iterator[tuple[int, int]]:
 
 
 def _names(written: str) -> list[str]:
-    """The names a written mention may stand for, longest first: "j.r.." → j.r.., j.r., j.r."""
-    names = [written]
-    while written and written[-1] in _TRAILING:
-        written = written[:-1]
-        if written:
-            names.append(written)
-    return names
+    """The names a written mention may stand for, longest first: "j.r.." → j.r.., j.r., j.r;
+    none longer than MAX_NAME."""
+    shortest = max(len(written.rstrip(_TRAILING)), 1)
+    longest = min(len(written), MAX_NAME)
+    return [written[:n] for n in range(longest, shortest - 1, -1)]
 
 
 def _replace(html: str, replacement: Callable[[re.Match], str | None]) -> str:
@@ -105,19 +108,19 @@ def mentions_in_html(html: str, group: ReadingGroup) -> dict[str, Mentioned]:
     written = _written(html)
     if not written:
         return {}
-    candidates = {name.lower() for w in written for name in _names(w)}
-    rows = (
-        Membership.objects.active()
-        .filter(group=group)
-        .annotate(lowered=Lower("user__username"))
-        .filter(lowered__in=candidates)
-        .values_list("user_id", "user__username")
-    )
     exact = {name for w in written for name in _names(w)}
+    candidates = {name.lower() for name in exact}
+    if not candidates:
+        return {}
+    rows = Membership.objects.active().filter(group=group)
+    if len(candidates) <= _MAX_LOOKUP:
+        rows = rows.annotate(lowered=Lower("user__username")).filter(lowered__in=candidates)
+    rows = rows.values_list("user_id", "user__username")
     members: dict[str, Mentioned] = {}
     # Usernames differing only in case: the one written exactly as it is wins.
     for user_id, username in sorted(rows, key=lambda r: (r[1] not in exact, r[1])):
-        members.setdefault(username.lower(), Mentioned(user_id, username))
+        if username.lower() in candidates:
+            members.setdefault(username.lower(), Mentioned(user_id, username))
     mentioned: dict[str, Mentioned] = {}
     for w in written:
         name = next((n.lower() for n in _names(w) if n.lower() in members), None)

@@ -158,3 +158,17 @@ def test_at_signs_one_query_however_many(cast, django_assert_num_queries):
 def test_an_at_sign_only_in_code_asks_nothing(cast, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert mentions_in("`@amina` and a@b.org", cast) == {}
+
+
+def test_a_text_full_of_at_signs_is_one_query_and_finds_the_members(
+    cast, django_assert_num_queries
+):
+    # Thousands of distinct names: the members are read whole rather than through an IN list.
+    text = " ".join(f"@someone{i}" for i in range(2000)) + " @amina @mo."
+    with django_assert_num_queries(1):
+        assert names(text, cast) == {"amina", "mo"}
+
+
+def test_a_name_longer_than_any_username_is_not_looked_up(cast):
+    assert names("@" + "a" * 151, cast) == set()
+    assert names("@amina" + "." * 5000, cast) == {"amina"}
