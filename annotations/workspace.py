@@ -270,8 +270,6 @@ def load_workspace(paper: Paper, user) -> Workspace:
                 "comments": reverse("comment-list"),
                 "links": reverse("link-list"),
                 "preview": reverse("preview-list"),
-                # The @mention suggestions: ?q=…&status=active (notifications/mentions.js).
-                "members": reverse("group-members", kwargs={"slug": paper.group.slug}),
                 # The moderation endpoints (shared/API.md), beside the others under /api/v1/.
                 "flags": f"{api_root}flags/",
                 "moderation": f"{api_root}moderation/actions/",

@@ -20,7 +20,7 @@ const TYPING = /(?:^|[^\p{L}\p{N}_])@([\p{L}\p{N}_.@+-]{1,150})$/u;
 
 /** Suggest members as `@name` is typed in `textarea` (a member's text box, in the page). */
 export function attachMentions(ws, textarea) {
-  if (!ws.data.canAnnotate || !ws.data.api.members) return;
+  if (!ws.data.canAnnotate || !ws.data.group) return;
   const id = `${textarea.id}-mentions`;
   const list = h("ul", { id, class: "ws-mentions", role: "listbox", hidden: true });
   list.setAttribute("aria-label", "Members to mention");
@@ -135,10 +135,17 @@ function cached(ws, prefix) {
   return null;
 }
 
+/** The group's member list in the API, beside the workspace's other endpoints under /api/v1/
+ * (as annotations/workspace.py places the moderation ones). */
+function membersUrl(ws) {
+  const root = ws.data.api.annotations.replace(/annotations\/$/, "");
+  return `${root}groups/${encodeURIComponent(ws.data.group)}/members/`;
+}
+
 async function suggestions(ws, prefix) {
   const query = new URLSearchParams({ q: prefix, status: "active", page_size: String(LIMIT) });
   try {
-    const page = await ws.api.get(`${ws.data.api.members}?${query}`);
+    const page = await ws.api.get(`${membersUrl(ws)}?${query}`);
     const names = (page.results ?? []).map((member) => member.user);
     ws.mentionCache.set(prefix, names);
     return names;
