@@ -34,7 +34,7 @@ export function attachMentions(ws, textarea) {
   let active = -1;
   let start = -1; // where the "@" being completed is
   let timer = null;
-  let asked = 0; // the newest request: an older answer arriving late is dropped
+  let asked = 0; // counts the edits: an answer for an older text, arriving late, is dropped
 
   function close() {
     clearTimeout(timer);
@@ -87,6 +87,7 @@ export function attachMentions(ws, textarea) {
   }
 
   textarea.addEventListener("input", () => {
+    const mine = ++asked; // whatever is still on its way is for an older text
     const before = textarea.value.slice(0, textarea.selectionStart);
     const typing = textarea.selectionStart === textarea.selectionEnd && TYPING.exec(before);
     if (!typing) return close();
@@ -96,7 +97,6 @@ export function attachMentions(ws, textarea) {
     if (known) return show(known);
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      const mine = ++asked;
       const found = await suggestions(ws, prefix);
       if (mine === asked && document.activeElement === textarea) show(found);
     }, WAIT);
