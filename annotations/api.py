@@ -538,6 +538,6 @@ class PreviewViewSet(APIv1Settings, viewsets.GenericViewSet):
     pagination_class = None
 
     def create(self, request, *args, **kwargs):
-        serializer = PreviewSerializer(data=request.data)
+        serializer = PreviewSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return Response({"html": serializer.html()})

@@ -14,6 +14,7 @@ nothing about what exists.
 
 from datetime import UTC
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -24,8 +25,10 @@ from papers.models import Paper, Paragraph
 
 from .markdown import render_markdown
 from .models import Annotation, Comment, Link, Role, Status
+from .notifications.mentions import render_with_mentions
 from .permissions import (
     ACTIONS,
+    can_annotate,
     may_change,
     may_edit,
     may_flag,
@@ -383,10 +386,35 @@ class RoleUpdateBySlugSerializer(RoleUpdateSerializer):
 
 
 class PreviewSerializer(serializers.Serializer):
+    """The editor's preview. With `paper` (one the caller may see), mentions of its group's
+    members are linked as the saved post would link them, for a caller who may post there;
+    anyone else gets the plain rendering (the preview is no way to find out who is a member)."""
+
     markdown = serializers.CharField(allow_blank=True, max_length=MAX_NOTE, trim_whitespace=False)
+    paper = serializers.PrimaryKeyRelatedField(
+        queryset=Paper.objects.none(),
+        required=False,
+        error_messages={"does_not_exist": "No such paper, or not one you may see."},
+        help_text="the paper the text is written on: its group's members' mentions are linked",
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # Only papers the caller may see: any other id is "does not exist", like a missing one.
+        user = getattr(self.context.get("request"), "user", None)
+        fields["paper"].queryset = Paper.objects.visible_to(user).select_related("group")
+        return fields
 
     def html(self) -> str:
-        return render_markdown(self.validated_data["markdown"])
+        text = self.validated_data["markdown"]
+        paper = self.validated_data.get("paper")
+        if paper is None or not can_annotate(self.context["request"].user, paper):
+            return render_markdown(text)
+        try:
+            html, _ = render_with_mentions(text, paper.group)
+        except DjangoValidationError as error:  # too many mentions: as posting would say
+            raise serializers.ValidationError({"markdown": error.messages}) from error
+        return html
 
 
 class PreviewResultSerializer(serializers.Serializer):

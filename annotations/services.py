@@ -28,10 +28,9 @@ from papers.models import Paragraph, ReadingGroup
 from papers.permissions import membership_for
 
 from . import permissions
-from .markdown import render_markdown
 from .models import Annotation, Comment, Link, Revision, Role, RoleQuerySet, Status
 from .notifications import services as notify
-from .notifications.mentions import link_mentions, mentions_in
+from .notifications.mentions import mentions_in, render_with_mentions
 from .premoderation import initial_status
 from .quotes import QuoteError, resolve_quote
 from .search.index import annotation_index, comment_index
@@ -214,10 +213,9 @@ def _text(text: str, group: ReadingGroup, field: str) -> Text:
     """Render the Markdown and link its mentions of the group's members (at most
     MAX_MENTIONS: more is refused, under `field`)."""
     try:
-        mentioned = mentions_in(text, group)
+        html, mentioned = render_with_mentions(text, group)
     except ValidationError as error:
         raise ValidationError({field: error.messages}) from error
-    html = link_mentions(render_markdown(text), mentioned, group)
     return Text(text, html, [m.user_id for m in mentioned.values()])
 
 

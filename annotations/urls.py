@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .activity import members as member_views
 from .exports import views as export_views
 from .imports import views as import_views
 from .insights import views as insight_views
@@ -39,6 +40,7 @@ urlpatterns += [
     path("groups/<slug:slug>/import/", import_views.group_import, name="group_import"),
 ]
 
+<<<<<<< HEAD
 # Notifications' e-mail: a group's choices from the account page (POST), and the unsubscribe link
 # of every mail (GET: what it stops; POST: stop it, also the mail client's one-click POST).
 urlpatterns += [
@@ -51,5 +53,14 @@ urlpatterns += [
         "notifications/unsubscribe/<str:token>/",
         notification_views.unsubscribe,
         name="mail_unsubscribe",
+=======
+# A member's page in a group: what an @mention links to (annotations.activity.members). Not
+# papers' `groups/<slug>/members/` (the owners' management page) nor its actions below it.
+urlpatterns += [
+    path(
+        "groups/<slug:slug>/members/<str:username>/",
+        member_views.member_page,
+        name="member_page",
+>>>>>>> mentions
     ),
 ]

@@ -50,7 +50,7 @@ router.register("comments", annotations_api.CommentViewSet, basename="comment")
 # /api/v1/links/             GET (?paper, annotation, source, target, relation, group), POST
 # /api/v1/links/{id}/        GET, DELETE
 router.register("links", annotations_api.LinkViewSet, basename="link")
-# /api/v1/preview/           POST {"markdown"} -> {"html"} (signed in, throttled)
+# /api/v1/preview/           POST {"markdown", "paper"?} -> {"html"} (signed in, throttled)
 router.register("preview", annotations_api.PreviewViewSet, basename="preview")
 # /api/v1/flags/               POST {"target_type", "target", "reason", "note"} (members)
 router.register("flags", moderation_api.FlagViewSet, basename="flag")

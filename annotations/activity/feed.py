@@ -116,8 +116,8 @@ class Activity:
     """The group's activity as the reader may see it, newest first: a sequence that reads only
     the slice asked for (Django's Paginator, and so DRF's, calls `count()` and slices it)."""
 
-    def __init__(self, user, group: ReadingGroup):
-        self.user, self.group = user, group
+    def __init__(self, user, group: ReadingGroup, author=None):
+        self.user, self.group, self.author = user, group, author
         self._tagged: set[int] | None = None
 
     def count(self) -> int:
@@ -139,13 +139,18 @@ class Activity:
 
     def _querysets(self):
         user, group = self.user, self.group
-        return (
-            Paper.objects.visible_to(user).filter(group=group, status=Paper.Status.READY),
-            Annotation.objects.visible_to(user).filter(paper__group=group),
+        papers = Paper.objects.visible_to(user).filter(group=group, status=Paper.Status.READY)
+        annotations = Annotation.objects.visible_to(user).filter(paper__group=group)
+        comments = (
             Comment.objects.visible_to(user)
             .filter(paper__group=group)
-            .exclude(status=Status.DELETED),
+            .exclude(status=Status.DELETED)
         )
+        if self.author is not None:  # one member's activity (a member's page)
+            papers = papers.filter(created_by=self.author)
+            annotations = annotations.filter(author=self.author)
+            comments = comments.filter(author=self.author)
+        return papers, annotations, comments
 
     def _merged(self, stop: int) -> Iterator[Item]:
         papers, annotations, comments = self._querysets()
@@ -233,7 +238,8 @@ class Activity:
         return learns_role(self.user, author=author, paragraph=paragraph, tagged=self._tagged)
 
 
-def group_activity(user, group: ReadingGroup) -> Activity:
+def group_activity(user, group: ReadingGroup, *, author=None) -> Activity:
     """The group's activity as `user` may see it (the caller has checked they may see the
-    group, and remembered their membership: papers.permissions.remember_membership)."""
-    return Activity(user, group)
+    group, and remembered their membership: papers.permissions.remember_membership); with
+    `author`, only what that user did."""
+    return Activity(user, group, author)

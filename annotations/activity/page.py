@@ -38,10 +38,11 @@ def page_number(value: str | None) -> int:
     return number if 1 <= number <= LAST_PAGE else 1
 
 
-def activity_page(user, group: ReadingGroup, page: str | None) -> ActivityPage:
-    """One page of the group's activity as `user` may see it, newest first."""
+def activity_page(user, group: ReadingGroup, page: str | None, *, author=None) -> ActivityPage:
+    """One page of the group's activity as `user` may see it, newest first (with `author`,
+    only theirs: a member's page)."""
     number = page_number(page)
     start = (number - 1) * PAGE_SIZE
-    items = group_activity(user, group)[start : start + PAGE_SIZE + 1]
+    items = group_activity(user, group, author=author)[start : start + PAGE_SIZE + 1]
     older = number + 1 if len(items) > PAGE_SIZE and number < LAST_PAGE else None
     return ActivityPage(items[:PAGE_SIZE], number, older, number - 1 if number > 1 else None)

@@ -8,6 +8,7 @@
 - `services.py`: who is told of what (a post written, a post moderated, a paper added, a member
   joined through an invite), reading and following.
 - `api.py`, `serializers.py`, `views.py`: the API and the pages.
+- `mentions.py`: reading `@username` in a note or comment, and linking it (docs/notifications.md).
 - `mail.py`, `tasks.py`: e-mail, sent in the background, retried; digests; unsubscribe links.
 - `choices.py`, `forms.py`: each member's e-mail choices per group (the account page's section
   in `views.py`, through papers' MARGINALIA_ACCOUNT_MAIL hook).

@@ -154,6 +154,19 @@ class GroupViewSet(
             memberships = memberships.active()
         return memberships
 
+    def _filtered(self, memberships):
+        """`?q=`: usernames starting with it (any case: the editor's @mention suggestions);
+        `?status=active` or `banned`."""
+        params = self.request.query_params
+        if params.get("q"):
+            memberships = memberships.filter(user__username__istartswith=params["q"])
+        if "status" in params:
+            if params["status"] not in Membership.Status.values:
+                choices = ", ".join(Membership.Status.values)
+                raise ValidationError({"status": [f"Choose one of: {choices}."]})
+            memberships = memberships.filter(status=params["status"])
+        return memberships
+
     def _member(self, group: ReadingGroup, username: str) -> Membership:
         """The member (404 when not in the group, or banned and the caller may not see bans)."""
         if not permissions.can_list_members(self.request.user, group):
@@ -198,7 +211,12 @@ class GroupViewSet(
     @extend_schema(
         methods=["GET"],
         responses={200: MemberSerializer(many=True)},
-        description="Active members (owners and moderators also see the banned), owners first.",
+        parameters=[
+            OpenApiParameter("q", str, description="usernames starting with this (any case)"),
+            OpenApiParameter("status", str, enum=list(Membership.Status.values)),
+        ],
+        description="Active members (owners and moderators also see the banned), owners first. "
+        "`?q=am&status=active&page_size=8`: the editor's @mention suggestions.",
     )
     @extend_schema(
         methods=["POST"],
@@ -227,7 +245,7 @@ class GroupViewSet(
         if request.method == "GET":
             if not permissions.can_list_members(request.user, group):
                 self._refuse("Only the group's members may see who is in it.")
-            page = self.paginate_queryset(self._members(group))
+            page = self.paginate_queryset(self._filtered(self._members(group)))
             return self.get_paginated_response(MemberSerializer(page, many=True).data)
         if request.method == "POST":
             serializer = MemberAddSerializer(data=request.data)

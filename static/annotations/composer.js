@@ -4,6 +4,7 @@
 import { ApiError } from "./api.js";
 import { button, h } from "./dom.js";
 import { refreshPanelComments } from "./editing.js";
+import { attachMentions } from "./mentions.js";
 import { say } from "./notice.js";
 import { openPanel } from "./panel.js";
 
@@ -72,7 +73,8 @@ export function composer(
       return;
     }
     try {
-      const { html } = await ws.api.post(ws.data.api.preview, { markdown: textarea.value });
+      const body = { markdown: textarea.value, paper: ws.data.paper }; // mentions linked too
+      const { html } = await ws.api.post(ws.data.api.preview, body);
       preview.innerHTML = html || "<p class='quiet'>Nothing to preview.</p>";
       preview.hidden = false;
       textarea.hidden = true;
@@ -111,6 +113,7 @@ export function composer(
       actions,
     ),
   );
+  attachMentions(ws, textarea); // before the keys below: an open list of names takes its own
   textarea.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
     if (event.key === "Escape" && collapsed && !textarea.value) {

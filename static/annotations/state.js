@@ -76,6 +76,7 @@ export function createState(data, doc = document) {
     panelRequest: 0, // the latest panel fetch: an older answer is dropped
     chosen: null, // the annotation id chosen in the panel (link mode starts from it)
     composerCount: 0, // numbers the composers' text boxes
+    mentionCache: new Map(), // @mention suggestions by prefix (mentions.js)
     // Moderation in the panel (moderation.js): the small forms (key -> what is typed), so that a
     // redraw keeps them; the items flagged (the thank-you stays); the histories open.
     panelForms: new Map(),
