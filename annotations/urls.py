@@ -40,7 +40,6 @@ urlpatterns += [
     path("groups/<slug:slug>/import/", import_views.group_import, name="group_import"),
 ]
 
-<<<<<<< HEAD
 # Notifications' e-mail: a group's choices from the account page (POST), and the unsubscribe link
 # of every mail (GET: what it stops; POST: stop it, also the mail client's one-click POST).
 urlpatterns += [
@@ -53,7 +52,9 @@ urlpatterns += [
         "notifications/unsubscribe/<str:token>/",
         notification_views.unsubscribe,
         name="mail_unsubscribe",
-=======
+    ),
+]
+
 # A member's page in a group: what an @mention links to (annotations.activity.members). Not
 # papers' `groups/<slug>/members/` (the owners' management page) nor its actions below it.
 urlpatterns += [
@@ -61,6 +62,5 @@ urlpatterns += [
         "groups/<slug:slug>/members/<str:username>/",
         member_views.member_page,
         name="member_page",
->>>>>>> mentions
     ),
 ]
