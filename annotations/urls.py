@@ -5,6 +5,7 @@ from .exports import views as export_views
 from .imports import views as import_views
 from .insights import views as insight_views
 from .moderation import views as moderation_views
+from .notifications import views as notification_views
 from .search import views as search_views
 
 app_name = "annotations"
@@ -36,4 +37,25 @@ urlpatterns += [
 # service as the import API (annotations.imports.views).
 urlpatterns += [
     path("groups/<slug:slug>/import/", import_views.group_import, name="group_import"),
+]
+
+# Notifications: the list (GET, `?unread=1`), opening one (GET: marks it read, then on to its
+# paragraph), marking one or all read (POST) (annotations.notifications.views).
+urlpatterns += [
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notifications_read_all",
+    ),
 ]

@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The moderation badge in the navigation (lazy: no query unless shown).
                 "annotations.moderation.context_processors.moderation",
+                # The notifications bell in the navigation (lazy: one query, only when shown).
+                "annotations.notifications.context_processors.bell",
             ],
         },
     },
@@ -312,6 +314,9 @@ MARGINALIA_PAPER_TEXT_SAVED = "annotations.search.index.paper_index"
 # invite link (papers.groups.invite_accept): the notifications tell the people concerned.
 MARGINALIA_PAPER_ADDED = "annotations.notifications.services.paper_added"
 MARGINALIA_MEMBER_JOINED = "annotations.notifications.services.member_joined"
+# How often the navigation's bell asks for the unread count (static/notifications/bell.js), in
+# milliseconds; it waits while the tab is hidden and longer after an error.
+MARGINALIA_BELL_POLL_MS = envint("MARGINALIA_BELL_POLL_MS", 30000)
 
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.
