@@ -12,6 +12,7 @@ Works without JavaScript: the marking is plain forms.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_POST
 
 from . import describe, services
@@ -37,10 +40,21 @@ class Item:
     sentence: str
     text: str
     reason: str
+    ago: str
 
     @classmethod
-    def of(cls, n: Notification) -> "Item":
-        return cls(n, describe.sentence(n), describe.text(n), describe.reason(n))
+    def of(cls, n: Notification, now: datetime) -> "Item":
+        return cls(
+            n, describe.sentence(n), describe.text(n), describe.reason(n), ago(n.created, now)
+        )
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """How long ago, in the largest unit ("3 hours ago"); "just now" under a minute (where
+    Django's timesince says "0 minutes")."""
+    if now - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, now, depth=1)} ago"
 
 
 @require_GET
@@ -51,13 +65,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     if unread_only:
         rows = rows.filter(read__isnull=True)
     rows = describe.with_related(rows).order_by("-created", "-id")
+    now = timezone.now()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "annotations/notifications/list.html",
         {
             "page": page,
-            "items": [Item.of(n) for n in page],
+            "items": [Item.of(n, now) for n in page],
             "unread_only": unread_only,
             # Where the forms come back to: this very page (filter and page number kept).
             "here": request.get_full_path(),

@@ -24,7 +24,7 @@ export function followButton(ws, paragraph) {
     "p",
     { class: "ws-follow-row" },
     button,
-    h("span", { class: "quiet" }, "New comments on this paragraph notify you."),
+    h("span", { class: "quiet" }, "Be told of new comments here."),
   );
 }
 

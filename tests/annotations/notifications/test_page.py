@@ -2,13 +2,16 @@
 query count. Only what `shown_to` lets through, as on every surface."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations.moderation.services import moderate
 from annotations.notifications import services as notify
 from annotations.notifications.models import Notification
+from annotations.notifications.views import ago
 from annotations.places import paragraph_url
 from tests.annotations.conftest import make_comment
 from tests.conftest import make_user, page_client
@@ -225,3 +228,16 @@ def test_opening_makes_a_fixed_number_of_queries(
     # session, user; the notification (shown_to), marking it read, its paragraph's anchor
     with django_assert_num_queries(5):
         member_client.get(open_url(notifications[0]))
+
+
+# How long ago, in words (a pure function)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(0, "just now"), (59, "just now"), (60, "1\xa0minute ago"), (7300, "2\xa0hours ago")],
+)
+def test_ago(seconds, words):
+    """(timesince keeps the number and its unit together with a no-break space.)"""
+    now = timezone.now()
+    assert ago(now - timedelta(seconds=seconds), now) == words
