@@ -137,12 +137,16 @@ def _chips_html(chips: list[Chip], comments: int, new: int = 0) -> SafeString:
             f'<span class="ws-count">{chip.count}</span></span>'
         )
     if comments:
-        # The others' comments since the reader's last visit, in words (not a colour alone).
-        fresh = f'<span class="ws-new-count"> · {new} new</span>' if new else ""
         parts.append(
-            f'<span class="ws-chip ws-chip-comments{" has-new" if new else ""}">{comments} '
-            f"comment{'' if comments == 1 else 's'}{fresh}</span>"
+            f'<span class="ws-chip ws-chip-comments">{comments} '
+            f"comment{'' if comments == 1 else 's'}</span>"
         )
+        if new:
+            # The others' comments since the reader's last visit: a mark of its own beside the
+            # count, in words (not a colour alone).
+            parts.append(
+                f'<span class="ws-new-mark" title="New since your last visit">{new} new</span>'
+            )
     chips = "".join(parts)
     return SafeString(
         f'<span class="ws-chips" role="group" aria-label="Annotations">{chips}</span>'

@@ -78,14 +78,12 @@ export function renderParagraph(ws, paragraph) {
     );
   }
   if (comments) {
+    chips.append(h("span", { class: "ws-chip ws-chip-comments" }, plural(comments, "comment")));
+  }
+  if (fresh) {
     // The others' comments since the reader's last visit, in words (as the server draws it).
     chips.append(
-      h(
-        "span",
-        { class: `ws-chip ws-chip-comments${fresh ? " has-new" : ""}` },
-        plural(comments, "comment"),
-        fresh ? h("span", { class: "ws-new-count" }, ` · ${fresh} new`) : "",
-      ),
+      h("span", { class: "ws-new-mark", title: "New since your last visit" }, `${fresh} new`),
     );
   }
   (el.querySelector(":scope > p") ?? el).append(chips);

@@ -35,7 +35,7 @@ def test_a_first_visit_has_nothing_new(member, owner, paper, paragraph):
     data, html = visit(member, paper)
     assert data["lastVisit"] is None
     assert data["newComments"] == []
-    assert "ws-new-count" not in html
+    assert "ws-new-mark" not in html
     row = PaperVisit.objects.get(user=member, paper=paper)
     assert row.previous is None
 
@@ -50,13 +50,13 @@ def test_the_others_comments_since_the_last_visit_are_new(member, owner, paper, 
     data, html = visit(member, paper)
     assert data["lastVisit"] == before.isoformat().replace("+00:00", "Z")
     assert data["newComments"] == [theirs.pk]
-    # The paragraph's comment chip says how many are new, in words.
-    assert '<span class="ws-chip ws-chip-comments has-new">3 comments' in html
-    assert '<span class="ws-new-count"> · 1 new</span>' in html
+    # Beside the paragraph's comment chip, how many are new, in words.
+    assert '<span class="ws-chip ws-chip-comments">3 comments</span>' in html
+    assert '<span class="ws-new-mark" title="New since your last visit">1 new</span>' in html
     # The visit after that: nothing new any more.
     data, html = visit(member, paper)
     assert data["newComments"] == []
-    assert "ws-new-count" not in html
+    assert "ws-new-mark" not in html
 
 
 def test_a_hidden_comment_is_not_new_to_a_plain_member(member, owner, moderator, paper, paragraph):
