@@ -17,7 +17,7 @@ only: `follow_choice`).
 
 New since the last visit: for a member, the view records the visit
 (notifications.services.paper_visited) and hands over the one before (`last_visit`); the others'
-comments written after it are "new": counted on their paragraph's comment chip ("2 new"), and
+comments written after it are "new": counted beside their paragraph's comment chip ("2 new"), and
 listed for the script ("newComments"), which marks them in the panel. A first visit has nothing
 new; neither has a reader who is not a member (their visits are not kept).
 
