@@ -6,6 +6,7 @@ from .exports import views as export_views
 from .imports import views as import_views
 from .insights import views as insight_views
 from .moderation import views as moderation_views
+from .notifications import mail_views
 from .notifications import views as notification_views
 from .search import views as search_views
 
@@ -45,12 +46,12 @@ urlpatterns += [
 urlpatterns += [
     path(
         "notifications/mail/<slug:slug>/",
-        notification_views.mail_choice,
+        mail_views.mail_choice,
         name="mail_choice",
     ),
     path(
         "notifications/unsubscribe/<str:token>/",
-        notification_views.unsubscribe,
+        mail_views.unsubscribe,
         name="mail_unsubscribe",
     ),
 ]
@@ -62,5 +63,26 @@ urlpatterns += [
         "groups/<slug:slug>/members/<str:username>/",
         member_views.member_page,
         name="member_page",
+    ),
+]
+
+# Notifications: the list (GET, `?unread=1`), opening one (GET: marks it read, then on to its
+# paragraph), marking one or all read (POST) (annotations.notifications.views).
+urlpatterns += [
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notifications_read_all",
     ),
 ]

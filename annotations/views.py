@@ -4,7 +4,8 @@ annotations.workspace drawn on it, and static/annotations/workspace.js on top).
 
 A paper the user may not see answers 404 (Paper.objects.visible_to); what they see of its
 annotations is Annotation.objects.visible_to's answer. Writing goes through the REST API, which
-the page's script calls like any other client.
+the page's script calls like any other client; the page itself writes one thing, a member's
+visit (notifications: what is new since the last one).
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from papers.models import Paper
 from papers.permissions import remember_membership
 from papers.reading import load_reading
 
+from .notifications.services import paper_visited
 from .workspace import load_workspace
 
 
@@ -33,7 +35,9 @@ def paper_workspace(request: HttpRequest, paper_id: int) -> HttpResponse:
     paper = _get_paper_for_user(request.user, paper_id)
     context = {"paper": paper, "reading": None}
     if paper.status == Paper.Status.READY:
-        workspace = load_workspace(paper, request.user)
+        # A member's visit is recorded; the comments since the one before are marked "new".
+        last_visit = paper_visited(user=request.user, paper=paper)
+        workspace = load_workspace(paper, request.user, last_visit=last_visit)
         context["reading"] = load_reading(
             paper, highlights=workspace.highlights, asides=workspace.asides
         )

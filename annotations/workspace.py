@@ -12,7 +12,14 @@ the roles with their colours and keys, a compact index of the annotations the re
 the time of the read (the first `since` of the live updates), the API's URLs and where blind
 mode is kept (`blind_choice`). Everything in a fixed number of queries, whatever the number of
 paragraphs and annotations: the roles, the annotations (one query, author names joined), the
-comments (one query of three numbers each).
+comments (one query of five values each), the paragraphs the reader follows (one query, members
+only: `follow_choice`).
+
+New since the last visit: for a member, the view records the visit
+(notifications.services.paper_visited) and hands over the one before (`last_visit`); the others'
+comments written after it are "new": counted beside their paragraph's comment chip ("2 new"), and
+listed for the script ("newComments"), which marks them in the panel. A first visit has nothing
+new; neither has a reader who is not a member (their visits are not kept).
 
 Moderation: what is read is `visible_to`'s answer, so a hidden or pending item of someone else
 never reaches a plain reader's page (text, highlights, chips, counts, the script's data); its
@@ -23,7 +30,7 @@ script's "unusual".
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape
 
 from django.urls import reverse
@@ -36,7 +43,8 @@ from papers.permissions import is_moderator_or_owner, membership_for
 from papers.reading import Highlight
 
 from .models import Annotation, Comment, Role, Status
-from .permissions import can_annotate
+from .notifications.services import followed_paragraphs
+from .permissions import can_annotate, may_annotate
 from .services import roles_for_group
 
 # The page's own keys (static/annotations/workspace.js): a role whose key is one of them is
@@ -111,7 +119,7 @@ def role_views(roles: list[Role]) -> list[dict]:
     return views
 
 
-def _chips_html(chips: list[Chip], comments: int) -> SafeString:
+def _chips_html(chips: list[Chip], comments: int, new: int = 0) -> SafeString:
     # Plain string building with html.escape (what Django's escape calls), marked safe once:
     # a thousand paragraphs' chips in a few milliseconds (format_html takes ten times longer).
     parts = []
@@ -133,6 +141,12 @@ def _chips_html(chips: list[Chip], comments: int) -> SafeString:
             f'<span class="ws-chip ws-chip-comments">{comments} '
             f"comment{'' if comments == 1 else 's'}</span>"
         )
+        if new:
+            # The others' comments since the reader's last visit: a mark of its own beside the
+            # count, in words (not a colour alone).
+            parts.append(
+                f'<span class="ws-new-mark" title="New since your last visit">{new} new</span>'
+            )
     chips = "".join(parts)
     return SafeString(
         f'<span class="ws-chips" role="group" aria-label="Annotations">{chips}</span>'
@@ -150,37 +164,54 @@ def _highlight(pk: int, start: int, end: int, status: str, role: Role, mine: boo
     return Highlight(start, end, classes, (("annotation", str(pk)),))
 
 
-def _comments_read(paper: Paper, user) -> tuple[dict[int, int], list]:
-    """The comments the reader may see (tombstones left out), in one query of three numbers
-    each: their count by paragraph, and the script's "commentIndex"."""
-    comment_counts: dict[int, int] = defaultdict(int)
-    comment_index: list = []
+@dataclass
+class CommentsRead:
+    counts: dict[int, int]  # paragraph id -> comments
+    index: list  # the script's "commentIndex"
+    new_counts: dict[int, int]  # paragraph id -> the others' comments since the last visit
+    new: list[int]  # their ids
+
+
+def _comments_read(paper: Paper, user, last_visit: datetime | None) -> CommentsRead:
+    """The comments the reader may see (tombstones left out), in one query of five values
+    each: their count by paragraph, the script's "commentIndex", and which of them someone else
+    wrote since the reader's last visit."""
+    read = CommentsRead(defaultdict(int), [], defaultdict(int), [])
+    me = user.pk if user is not None and user.is_authenticated else None
     comment_rows = (
         Comment.objects.visible_to(user)
         .filter(paper=paper)
         .exclude(status=Status.DELETED)
         .order_by("id")
-        .values_list("id", "paragraph_id", "annotation_id")
+        .values_list("id", "paragraph_id", "annotation_id", "author_id", "created")
     )
-    for pk, paragraph, annotation in comment_rows.iterator(chunk_size=2000):
-        comment_counts[paragraph] += 1
-        comment_index += (pk, paragraph, annotation)
-    return comment_counts, comment_index
+    for pk, paragraph, annotation, author, created in comment_rows.iterator(chunk_size=2000):
+        read.counts[paragraph] += 1
+        read.index += (pk, paragraph, annotation)
+        if last_visit is not None and created > last_visit and author != me:
+            read.new_counts[paragraph] += 1
+            read.new.append(pk)
+    return read
 
 
 def _asides(
-    chips: dict[int, dict[int, Chip]], comment_counts: dict[int, int], tagged: set[int]
+    chips: dict[int, dict[int, Chip]], comments: CommentsRead, tagged: set[int]
 ) -> dict[int, Aside]:
     """What goes beside each annotated or discussed paragraph: its chips in the roles' order."""
     asides = {}
-    for paragraph in set(chips) | set(comment_counts):
+    for paragraph in set(chips) | set(comments.counts):
         ordered = sorted(
             chips.get(paragraph, {}).values(), key=lambda c: (c.role.position, c.role.id)
         )
-        asides[paragraph] = Aside(
-            _chips_html(ordered, comment_counts.get(paragraph, 0)), paragraph in tagged
+        html = _chips_html(
+            ordered, comments.counts.get(paragraph, 0), comments.new_counts.get(paragraph, 0)
         )
+        asides[paragraph] = Aside(html, paragraph in tagged)
     return asides
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def blind_choice(paper: Paper, user) -> dict | None:
@@ -194,8 +225,17 @@ def blind_choice(paper: Paper, user) -> dict | None:
     return {"on": membership.blind, "url": reverse("group-me", kwargs={"slug": paper.group.slug})}
 
 
-def load_workspace(paper: Paper, user) -> Workspace:
-    """The annotation layer of `paper` as `user` may see it (Annotation.objects.visible_to)."""
+def follow_choice(paper: Paper, user) -> dict | None:
+    """The paragraphs of the paper an active member of its group follows (one query) and where
+    to change that (`follows/`, notifications.api); None for anyone else, who may not follow."""
+    if not may_annotate(membership_for(user, paper.group)):
+        return None
+    return {"url": reverse("follows"), "paragraphs": sorted(followed_paragraphs(user, paper))}
+
+
+def load_workspace(paper: Paper, user, *, last_visit: datetime | None = None) -> Workspace:
+    """The annotation layer of `paper` as `user` may see it (Annotation.objects.visible_to);
+    `last_visit`: the member's visit before this one (module docstring, "New since")."""
     read_at: datetime = timezone.now()  # before reading: nothing written meanwhile is missed
     # One query; roles_for_group (which first asks whether there are any) only for a group
     # without roles yet, where it makes the default ones.
@@ -244,8 +284,8 @@ def load_workspace(paper: Paper, user) -> Workspace:
         index += (pk, paragraph, role_index[role_id], who, start, end)
         if status != visible or visibility != group:
             unusual[pk] = (status, visibility)
-    comment_counts, comment_index = _comments_read(paper, user)
-    asides = _asides(chips, comment_counts, tagged)
+    comments = _comments_read(paper, user, last_visit)
+    asides = _asides(chips, comments, tagged)
     api_root = reverse("annotation-list").removesuffix("annotations/")
     return Workspace(
         highlights=dict(highlights),
@@ -262,9 +302,12 @@ def load_workspace(paper: Paper, user) -> Workspace:
             "authors": list(author_index),
             "annotations": index,
             "unusual": unusual,
-            "comments": {str(k): v for k, v in comment_counts.items()},
-            "commentIndex": comment_index,
-            "since": read_at.isoformat().replace("+00:00", "Z"),
+            "comments": {str(k): v for k, v in comments.counts.items()},
+            "commentIndex": comments.index,
+            "newComments": comments.new,
+            "lastVisit": _iso(last_visit) if last_visit is not None else None,
+            "follows": follow_choice(paper, user),
+            "since": _iso(read_at),
             "api": {
                 "annotations": reverse("annotation-list"),
                 "comments": reverse("comment-list"),

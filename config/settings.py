@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The moderation badge in the navigation (lazy: no query unless shown).
                 "annotations.moderation.context_processors.moderation",
+                # The notifications bell in the navigation (lazy: one query, only when shown).
+                "annotations.notifications.context_processors.bell",
             ],
         },
     },
@@ -314,7 +316,10 @@ MARGINALIA_PAPER_ADDED = "annotations.notifications.services.paper_added"
 MARGINALIA_MEMBER_JOINED = "annotations.notifications.services.member_joined"
 # The account page's "E-mail from your groups" (papers.accounts.views): called with the request,
 # returns the section's HTML, forms that post to the notifications' own view.
-MARGINALIA_ACCOUNT_MAIL = "annotations.notifications.views.account_mail_section"
+MARGINALIA_ACCOUNT_MAIL = "annotations.notifications.mail_views.account_mail_section"
+# How often the navigation's bell asks for the unread count (static/notifications/bell.js), in
+# milliseconds; it waits while the tab is hidden and longer after an error.
+MARGINALIA_BELL_POLL_MS = envint("MARGINALIA_BELL_POLL_MS", 30000)
 
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.

@@ -11,5 +11,5 @@
 - `mentions.py`: reading `@username` in a note or comment, and linking it (docs/notifications.md).
 - `mail.py`, `tasks.py`: e-mail, sent in the background, retried; digests; unsubscribe links.
 - `choices.py`, `forms.py`: each member's e-mail choices per group (the account page's section
-  in `views.py`, through papers' MARGINALIA_ACCOUNT_MAIL hook).
+  in `mail_views.py`, with the unsubscribe page, through papers' MARGINALIA_ACCOUNT_MAIL hook).
 """

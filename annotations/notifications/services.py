@@ -12,12 +12,16 @@ made with what it tells of, or not at all); mails go out after the commit (mail.
 - A post moderated (`post_moderated`): its author, with the action and the reason.
 - A paper added to a group (`paper_added`): the group's other active members.
 - A member joined through an invite link (`member_joined`): whoever made the link.
+
+Also the reader's side: marking read, following a paragraph, and a member's visits to a paper
+(`paper_visited`: the workspace marks the comments new since the one before).
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -28,7 +32,7 @@ from .. import permissions
 from ..models import Annotation, Comment, Status
 from . import mail
 from .choices import mail_states
-from .models import POST_KINDS, Follow, Kind, Mail, Notification
+from .models import POST_KINDS, Follow, Kind, Mail, Notification, PaperVisit
 from .shown import shown_to
 
 
@@ -219,3 +223,32 @@ def followed_paragraphs(user, paper: Paper) -> set[int]:
         return set()
     rows = Follow.objects.filter(user=user, paragraph__paper=paper)
     return set(rows.values_list("paragraph_id", flat=True))
+
+
+# Visits
+
+
+def paper_visited(*, user, paper: Paper) -> datetime | None:
+    """Record that an active member of the paper's group opened its workspace now, and return
+    when they did the time before (None on a first visit, and for anyone else, whose visits are
+    not kept): the workspace marks the others' comments written since.
+
+    One query: an upsert that moves the old `seen` into `previous` as it writes the new one and
+    answers `previous` (RETURNING; SQLite 3.35+ and PostgreSQL). The ORM's
+    `bulk_create(update_conflicts=True)` can only copy the new row's values, not the old row's,
+    so it would need a read first. Two visits at once are both recorded, one after the other."""
+    if not permissions.may_annotate(membership_for(user, paper.group)):
+        return None
+    quote = connection.ops.quote_name
+    table = quote(PaperVisit._meta.db_table)
+    seen = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM stores it
+    sql = (
+        f"INSERT INTO {table} (user_id, paper_id, seen, previous) VALUES (%s, %s, %s, NULL) "
+        f"ON CONFLICT (user_id, paper_id) DO UPDATE "
+        f"SET previous = {table}.seen, seen = excluded.seen "
+        f"RETURNING id, previous"
+    )
+    # raw(): the answer's `previous` goes through the field's converters (an aware datetime on
+    # SQLite too, where the column is text).
+    (visit,) = PaperVisit.objects.raw(sql, [user.pk, paper.pk, seen])
+    return visit.previous

@@ -1,99 +1,124 @@
-"""The pages of e-mail: its section of the account page (`account_mail_section`, which papers
-calls through the MARGINALIA_ACCOUNT_MAIL hook), saving a group's choices, and the unsubscribe
-link every mail carries (no login: the signed token is the proof)."""
+"""The notifications pages, for the signed-in user (anyone else is sent to log in):
+
+GET  /notifications/                  newest first, 50 a page, `?unread=1` for the unread only
+GET  /notifications/<id>/open/        mark it read and go where it leads (describe.url)
+POST /notifications/<id>/read/        mark it read, back to the list
+POST /notifications/read-all/         mark every one shown read, back to the list
+
+Only what `shown_to` lets through, as everywhere: a notification that is not the caller's, or
+whose post they may no longer see, answers 404 to opening and marking. The list reads its page
+in a fixed number of queries (the count, the rows with what they say joined: describe.py).
+Works without JavaScript: the marking is plain forms.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timesince import timesince
+from django.views.decorators.http import require_GET, require_POST
 
-from papers.models import ReadingGroup
+from . import describe, services
+from .models import Notification
+from .shown import shown_to
 
-from .choices import mail_choice_set, mail_choices, mail_unsubscribe
-from .forms import MailChoiceForm
-from .mail import EVERY_KIND, Unsubscribe, groups_named
-from .models import Kind
-
-
-def _form_for(group_id: int, data=None, initial=None) -> MailChoiceForm:
-    # One form per group on one page: a prefix keeps the fields' ids apart.
-    return MailChoiceForm(data, initial=initial, prefix=f"mail-{group_id}")
+PAGE_SIZE = 50
 
 
-def account_mail_section(request: HttpRequest) -> str:
-    """The account page's "E-mail from your groups": a form per group the user is an active
-    member of (HTML, rendered here so that papers need not know notifications). Two queries."""
-    forms = [
-        (c.group, _form_for(c.group.pk, initial={"kinds": list(c.kinds), "digest": int(c.digest)}))
-        for c in mail_choices(request.user)
-    ]
-    return render_to_string("notifications/_account_mail.html", {"forms": forms}, request=request)
+@dataclass
+class Item:
+    """A notification with what its line on the page says."""
+
+    notification: Notification
+    sentence: str
+    text: str
+    reason: str
+    ago: str
+
+    @classmethod
+    def of(cls, n: Notification, now: datetime) -> "Item":
+        return cls(
+            n, describe.sentence(n), describe.text(n), describe.reason(n), ago(n.created, now)
+        )
 
 
+def ago(moment: datetime, now: datetime) -> str:
+    """How long ago, in the largest unit ("3 hours ago"); "just now" under a minute (where
+    Django's timesince says "0 minutes")."""
+    if now - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment, now, depth=1)} ago"
+
+
+@require_GET
 @login_required
-@require_POST
-def mail_choice(request: HttpRequest, slug: str) -> HttpResponse:
-    """Save the e-mail choices for one group, back to the account page."""
-    group = get_object_or_404(ReadingGroup.objects.visible_to(request.user), slug=slug)
-    form = _form_for(group.pk, request.POST)
-    back = reverse("accounts:account") + "#mail"
-    if not form.is_valid():
-        messages.error(request, f"Your e-mail choices for {group.name} were not saved: "
-                       "choose from the list.")  # fmt: skip
-        return redirect(back)
-    try:  # PermissionDenied (not an active member of this public group): 403
-        mail_choice_set(
-            user=request.user,
-            group=group,
-            kinds=form.cleaned_data["kinds"],
-            digest=form.cleaned_data["digest"],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(back)
-    messages.success(request, f"Your e-mail choices for {group.name} are saved.")
-    return redirect(back)
+def notification_list(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("unread") == "1"
+    rows = shown_to(request.user)
+    if unread_only:
+        rows = rows.filter(read__isnull=True)
+    rows = describe.with_related(rows).order_by("-created", "-id")
+    now = timezone.now()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "annotations/notifications/list.html",
+        {
+            "page": page,
+            "items": [Item.of(n, now) for n in page],
+            "unread_only": unread_only,
+            # Where the forms come back to: this very page (filter and page number kept).
+            "here": request.get_full_path(),
+        },
+    )
 
 
-# A mail client's one-click POST (RFC 8058) carries no CSRF token, and needs none: the signed
-# token in the URL is the authentication, and all it can do is stop mail.
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """GET: say what the link stops, with one button (a GET changes nothing: mail scanners
-    open links). POST (the button, or the mail client's List-Unsubscribe-Post): stop it."""
+def _shown_or_404(request: HttpRequest, notification_id: int) -> Notification:
     try:
-        stop = Unsubscribe.read(token)
-    except (signing.BadSignature, ValueError, TypeError):
-        stop = None
-    user = get_user_model().objects.filter(pk=stop.user_id).first() if stop else None
-    groups = groups_named(stop.group_ids) if user else []
-    if not groups:
-        response = render(request, "notifications/unsubscribe_invalid.html", status=400)
-    else:
-        done = False
-        if request.method == "POST":
-            kind = None if stop.kind == EVERY_KIND else stop.kind
-            mail_unsubscribe(user_id=user.pk, group_ids=[g.pk for g in groups], kind=kind)
-            done = True
-        what = (
-            "all e-mail"
-            if stop.kind == EVERY_KIND
-            else f"e-mail about “{Kind(stop.kind).label.lower()}”"
+        return services.mark_read(user=request.user, notification_id=notification_id)
+    except Notification.DoesNotExist:
+        raise Http404("No such notification.") from None
+
+
+@require_GET
+@login_required
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """A GET, so that the list's links are plain links (open in a new tab, no script): opening
+    marks it read, as reading it would."""
+    notification = _shown_or_404(request, notification_id)
+    return redirect(describe.url(notification))
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """To the page the form was on (`next`, one of our own paths only), else the list."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("annotations:notifications")
+    return redirect(target)
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    _shown_or_404(request, notification_id)
+    return _back(request)
+
+
+@require_POST
+@login_required
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    marked = services.mark_all_read(user=request.user)
+    if marked:
+        messages.success(
+            request, f"Marked {marked} notification{'' if marked == 1 else 's'} as read."
         )
-        response = render(
-            request,
-            "notifications/unsubscribe.html",
-            {"groups": groups, "what": what, "done": done, "token": token},
-        )
-    # The URL is a key to the user's choices: kept by no cache, passed on to no other site.
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _back(request)

@@ -4,7 +4,7 @@
 
 import { refreshAuthors } from "./filters.js";
 import { scheduleMinimap } from "./minimap.js";
-import { isCounted } from "./shown.js";
+import { isCounted, isNew } from "./shown.js";
 import { index, unindex } from "./state.js";
 import { drawHighlight, eraseHighlight, renderParagraph } from "./text.js";
 
@@ -39,9 +39,11 @@ export function upsert(ws, item) {
   return known;
 }
 
-export function recount(ws, paragraph, delta) {
+/** One comment more or fewer on a paragraph's chip (`fresh`: one of its "new" too). */
+export function recount(ws, paragraph, delta, fresh = false) {
   if (paragraph == null) return;
   ws.commentCounts.set(paragraph, Math.max(0, (ws.commentCounts.get(paragraph) ?? 0) + delta));
+  if (fresh) ws.newCounts.set(paragraph, Math.max(0, (ws.newCounts.get(paragraph) ?? 0) + delta));
   renderParagraph(ws, paragraph);
 }
 
@@ -50,7 +52,7 @@ export function dropCommentsOn(ws, annotation) {
   for (const [id, info] of ws.commentInfo) {
     if (info.annotation !== annotation || !isCounted(info.status)) continue;
     ws.commentInfo.set(id, { ...info, status: "removed" });
-    recount(ws, info.paragraph, -1);
+    recount(ws, info.paragraph, -1, info.fresh);
   }
   ws.panelData.comments = ws.panelData.comments.filter((c) => c.annotation !== annotation);
 }
@@ -64,8 +66,11 @@ export function takeComments(ws, paragraph, comments) {
     }
   }
   for (const c of comments) {
-    ws.commentInfo.set(c.id, { paragraph, annotation: c.annotation ?? null, status: c.status });
+    const fresh = isNew(ws, c);
+    const info = { paragraph, annotation: c.annotation ?? null, status: c.status, fresh };
+    ws.commentInfo.set(c.id, info);
   }
   ws.commentCounts.set(paragraph, comments.filter((c) => isCounted(c.status)).length);
+  ws.newCounts.set(paragraph, comments.filter((c) => isNew(ws, c)).length);
   renderParagraph(ws, paragraph);
 }

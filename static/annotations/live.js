@@ -6,7 +6,7 @@ import { plural } from "./dom.js";
 import { dropCommentsOn, recount, upsert } from "./layer.js";
 import { showNotice } from "./notice.js";
 import { renderPanel } from "./panel.js";
-import { isCounted, isRemoved } from "./shown.js";
+import { isCounted, isNew, isRemoved } from "./shown.js";
 
 /** Look again in `delay` milliseconds. */
 export function later(ws, delay) {
@@ -93,14 +93,16 @@ function merge(ws, changed, talk) {
     const paragraph = c.paragraph ?? before?.paragraph ?? shown?.paragraph ?? null;
     const counted = before !== undefined && isCounted(before.status);
     const countsNow = !gone && isCounted(c.status);
+    const fresh = before?.fresh ?? (!gone && isNew(ws, c));
     ws.commentInfo.set(c.id, {
       paragraph,
       // A comment can leave an annotation (deleted by its author: the thread moves to the
       // paragraph), so a null from the server counts; a removed item carries no annotation.
       annotation: c.annotation !== undefined ? c.annotation : (before?.annotation ?? null),
       status: gone ? "removed" : c.status,
+      fresh,
     });
-    if (counted !== countsNow) recount(ws, paragraph, countsNow ? 1 : -1);
+    if (counted !== countsNow) recount(ws, paragraph, countsNow ? 1 : -1, fresh);
     if (before === undefined && countsNow && c.author !== me) newComments += 1;
     if (gone && counted) removedComments += 1;
     if (gone) {
@@ -122,4 +124,7 @@ function merge(ws, changed, talk) {
   if (newComments) news.push(plural(newComments, "new comment"));
   if (removedComments) news.push(`${plural(removedComments, "comment")} removed`);
   if (news.length) showNotice(ws, `${news.join(", ")}.`);
+  // Someone else's new post may be a notification for the reader: the navigation's bell
+  // (static/notifications/bell.js) looks now rather than at its next turn.
+  if (added || newComments) document.dispatchEvent(new Event("marginalia:bell"));
 }

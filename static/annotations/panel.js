@@ -9,6 +9,7 @@
 import { composer, prefill } from "./composer.js";
 import { button, elementOf, h, snippet, when } from "./dom.js";
 import { deleteAnnotation, editAnnotation } from "./editing.js";
+import { followButton } from "./follow.js";
 import { takeComments, upsert } from "./layer.js";
 import { startLinking } from "./links.js";
 import { scheduleMinimap } from "./minimap.js";
@@ -148,6 +149,7 @@ export function renderPanel(ws) {
   const shown = all.filter((a) => isShown(ws, a, tagged) && a.full);
   const { comments, links } = ws.panelData;
   const parts = [h("p", { class: "ws-panel-text" }, snippet(paragraphText(ws, paragraph), 160))];
+  if (data.follows) parts.push(followButton(ws, paragraph));
   if (blinded && all.some((a) => a.author !== ws.me)) {
     parts.push(
       h(

@@ -17,6 +17,13 @@ export function isCounted(status) {
   return status !== "deleted" && status !== "removed";
 }
 
+/** A comment (the API's object) someone else wrote since the reader's last visit: marked "New"
+ * in the panel and counted on its paragraph's chip. Nothing is new on a first visit. */
+export function isNew(ws, c) {
+  if (ws.lastVisit == null || c.author === ws.me || !isCounted(c.status)) return false;
+  return Date.parse(c.created) > ws.lastVisit;
+}
+
 /** Was it changed after it was first posted? The API's `edited` when it says so; else its
  * version (a moderator's action counts a version too, so this may say "edited" for a post
  * only moderated). */

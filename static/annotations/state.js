@@ -52,9 +52,17 @@ export function createState(data, doc = document) {
     annotations: new Map(),
     byParagraph: new Map(),
     commentCounts: new Map(Object.entries(data.comments).map(([k, v]) => [Number(k), v])),
-    /** Comments by id: {paragraph, annotation, status}, those in the page (three values each in
-     * "commentIndex") and those seen since; a count keeps track of which it has counted. */
+    /** Comments by id: {paragraph, annotation, status, fresh}, those in the page (three values
+     * each in "commentIndex") and those seen since; a count keeps track of which it has counted.
+     * `fresh`: someone else wrote it since the reader's last visit (shown.js `isNew`). */
     commentInfo: new Map(),
+    /** Paragraph id -> how many of its counted comments are fresh (the chip's "2 new"). */
+    newCounts: new Map(),
+    /** The member's visit before this one (ms; null on a first visit or for a non-member):
+     * the others' comments written since are marked new (annotations/workspace.py). */
+    lastVisit: data.lastVisit ? Date.parse(data.lastVisit) : null,
+    /** The paragraphs the reader follows (members only: `data.follows`, follow.js). */
+    followed: new Set(data.follows?.paragraphs ?? []),
     since: data.since, // the live updates' last look
     textCache: new Map(), // paragraph id -> its text (paragraphText)
     chipsDrawn: new Map(), // paragraph id -> what its chips say (drawn again only on change)
@@ -75,6 +83,7 @@ export function createState(data, doc = document) {
     panelData: { comments: [], links: [] },
     panelRequest: 0, // the latest panel fetch: an older answer is dropped
     chosen: null, // the annotation id chosen in the panel (link mode starts from it)
+    following: false, // a Follow change on its way (follow.js)
     composerCount: 0, // numbers the composers' text boxes
     mentionCache: new Map(), // @mention suggestions by prefix (mentions.js)
     // Moderation in the panel (moderation.js): the small forms (key -> what is typed), so that a
@@ -103,9 +112,11 @@ export function createState(data, doc = document) {
       visibility,
     });
   }
+  const fresh = new Set(data.newComments);
   for (let i = 0; i < data.commentIndex.length; i += 3) {
     const [id, paragraph, annotation] = data.commentIndex.slice(i, i + 3);
-    ws.commentInfo.set(id, { paragraph, annotation, status: "visible" });
+    ws.commentInfo.set(id, { paragraph, annotation, status: "visible", fresh: fresh.has(id) });
+    if (fresh.has(id)) ws.newCounts.set(paragraph, (ws.newCounts.get(paragraph) ?? 0) + 1);
   }
   return ws;
 }

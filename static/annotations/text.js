@@ -50,9 +50,11 @@ export function renderParagraph(ws, paragraph) {
   }
   const counts = rolesOn(ws, paragraph, passesFilters);
   const comments = ws.commentCounts.get(paragraph) ?? 0;
+  const fresh = comments ? (ws.newCounts.get(paragraph) ?? 0) : 0;
   const said = JSON.stringify([
     [...counts].map(([slug, e]) => [slug, e.count, e.mine, e.held, [...e.authors].sort()]),
     comments,
+    fresh,
   ]);
   if (ws.chipsDrawn.get(paragraph) === said && el.querySelector(".ws-chips")) return;
   ws.chipsDrawn.set(paragraph, said);
@@ -77,6 +79,12 @@ export function renderParagraph(ws, paragraph) {
   }
   if (comments) {
     chips.append(h("span", { class: "ws-chip ws-chip-comments" }, plural(comments, "comment")));
+  }
+  if (fresh) {
+    // The others' comments since the reader's last visit, in words (as the server draws it).
+    chips.append(
+      h("span", { class: "ws-new-mark", title: "New since your last visit" }, `${fresh} new`),
+    );
   }
   (el.querySelector(":scope > p") ?? el).append(chips);
 }

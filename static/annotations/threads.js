@@ -5,6 +5,7 @@ import { composer } from "./composer.js";
 import { button, h, when } from "./dom.js";
 import { deleteComment, editComment } from "./editing.js";
 import { can, editedMark, moderationTools, statusMark } from "./moderation.js";
+import { isNew } from "./shown.js";
 
 const REMOVED_COMMENT = "A comment here was removed by a moderator.";
 const DELETED_COMMENT = "This comment was deleted by its author.";
@@ -47,8 +48,9 @@ function commentItem(ws, c, replies, depth, render) {
       replies.length ? render(replies, depth + 1) : "",
     );
   }
+  const fresh = isNew(ws, c);
   const li = h("li", {
-    class: `ws-comment${c.status !== "visible" ? ` is-${c.status}` : ""}`,
+    class: `ws-comment${c.status !== "visible" ? ` is-${c.status}` : ""}${fresh ? " is-new" : ""}`,
     "data-comment": c.id,
   });
   li.append(
@@ -58,6 +60,7 @@ function commentItem(ws, c, replies, depth, render) {
       h("span", { class: "ws-author" }, c.author ?? "—"),
       when(c.created),
       c.status === "deleted" ? "" : editedMark(c),
+      fresh ? h("span", { class: "ws-new-badge", title: "Since your last visit" }, "New") : "",
     ),
   );
   if (c.status === "deleted") {

@@ -119,6 +119,7 @@ def test_the_page_s_queries_do_not_grow(scene, what, papers, django_assert_max_n
     for _ in range(papers - 1):
         make_paper(scene["group"], user=scene["users"]["owner"])
     client = browser_as(scene["users"]["moderator"])
-    # Session, user, the paper or group, the membership, the navigation's moderation count.
-    with django_assert_max_num_queries(7):
+    # Session, user, the paper or group, the membership, the navigation's moderation count;
+    # the navigation's notifications bell (unread count).
+    with django_assert_max_num_queries(8):
         assert client.get(page_url(scene, what)).status_code == 200

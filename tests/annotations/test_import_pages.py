@@ -249,8 +249,9 @@ def test_the_page_s_queries_do_not_grow(scene, papers, django_assert_max_num_que
     client = browser_as(scene["users"]["member"])
     client.get(page_url(scene["group"]))  # the group's default roles are made on first use
     # Session, user, group, membership, the navigation's moderation count; roles (exists,
-    # the first for the empty choice, the choices), the papers.
-    with django_assert_max_num_queries(9):
+    # the first for the empty choice, the choices), the papers; the navigation's notifications
+    # bell (unread count).
+    with django_assert_max_num_queries(10):
         response = client.get(page_url(scene["group"]))
     assert response.status_code == 200
     # The papers, the three default roles, and each select's empty choice.

@@ -537,8 +537,9 @@ def test_the_queue_page_makes_a_fixed_number_of_queries(
     crowd(group, paragraph, size)
     # session, user, memberships (with groups), papers for the filter, the queue (two kinds,
     # each with its flags and the roles `can_ban` reads), the counts (two), revisions (two
-    # kinds); the badge reuses the memberships and the counts
-    with django_assert_max_num_queries(12):
+    # kinds); the badge reuses the memberships and the counts; the navigation's notifications
+    # bell (unread count)
+    with django_assert_max_num_queries(13):
         response = moderator_client.get(QUEUE)
     assert response.context["counts"]["total"] == 3 * size
     assert len(response.context["rows"]) == 3 * size
@@ -556,7 +557,8 @@ def test_the_log_page_makes_a_fixed_number_of_queries(
         action = "hide" if i % 4 < 2 else "unhide"
         moderation.moderate(actor=moderator, target=target, action=action, reason=f"r{i}")
     # session, user, memberships (with groups), the count, the page, where the annotations and
-    # the comments are, the badge's two counts
-    with django_assert_max_num_queries(9):
+    # the comments are, the badge's two counts; the navigation's notifications bell (unread
+    # count)
+    with django_assert_max_num_queries(10):
         response = moderator_client.get(LOG)
     assert len(response.context["entries"]) == min(size, 50)

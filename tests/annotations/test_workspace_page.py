@@ -287,8 +287,9 @@ def test_the_page_makes_a_fixed_number_of_queries(
     )
     # session, user, paper with its group, membership, roles, annotations (authors joined),
     # comment counts; sections, references, candidate links, citations, paragraphs; whether the
-    # user moderates a group (the navigation's moderation link)
-    with django_assert_num_queries(13):
+    # user moderates a group (the navigation's moderation link); notifications: the member's
+    # visit (one upsert), the paragraphs they follow, the bell's unread count
+    with django_assert_num_queries(16):
         html = page_of(member_client, paper)
     assert html.count('class="ws-chips"') == paragraphs
     assert len(workspace_data(html)["annotations"]) == 6 * paragraphs * per_paragraph

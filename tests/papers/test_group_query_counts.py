@@ -31,8 +31,9 @@ def test_home(member, member_client, size, django_assert_max_num_queries):
         make_paper(group, title=f"Paper {i}", body=1, references=1)
         make_group(f"Open {i}", visibility="public")
     # session, user, the user's groups (role and paper count), the public groups; whether the
-    # user moderates a group (the navigation's moderation link)
-    with django_assert_max_num_queries(5):
+    # user moderates a group (the navigation's moderation link); the navigation's notifications
+    # bell (unread count)
+    with django_assert_max_num_queries(6):
         response = member_client.get("/")
     assert response.text.count("/groups/group-") == size
 
@@ -51,8 +52,9 @@ def test_group_page(
     # query of figures for all the papers (the roles are read only when something is tagged:
     # nothing here; tests/annotations/insights/test_overview.py pins the page with tags); the
     # recent activity (MARGINALIA_GROUP_ACTIVITY): one query each for papers, annotations and
-    # comments (a blind reader adds one; tests/annotations/activity/test_page.py)
-    with django_assert_max_num_queries(12 if who == "member" else 15):
+    # comments (a blind reader adds one; tests/annotations/activity/test_page.py); the
+    # navigation's notifications bell (unread count)
+    with django_assert_max_num_queries(13 if who == "member" else 16):
         response = client.get(f"/groups/{group.slug}/")
     assert response.text.count('class="paper-title"') == size
     assert response.text.count('class="member-name"') == size + 2
@@ -62,8 +64,9 @@ def test_group_page(
 def test_members_page(owner_client, group, owner, size, django_assert_max_num_queries):
     crowd(group, size)
     # session, user, group, membership, members with their names (the banned too); the
-    # navigation's moderation badge (moderates?, the two counts)
-    with django_assert_max_num_queries(8):
+    # navigation's moderation badge (moderates?, the two counts); its notifications bell
+    # (unread count)
+    with django_assert_max_num_queries(9):
         response = owner_client.get(f"/groups/{group.slug}/members/")
     assert response.text.count('class="member-name"') == 2 * size + 1
 

@@ -82,8 +82,8 @@ def test_home_makes_a_fixed_number_of_queries(member, member_client, django_asse
         join(make_group(f"Group {i}"), member)
         make_group(f"Open {i}", visibility="public")
     # session, user, the user's groups, the public groups; whether the user moderates a group
-    # (the navigation's moderation link)
-    with django_assert_num_queries(5):
+    # (the navigation's moderation link); the navigation's notifications bell (unread count)
+    with django_assert_num_queries(6):
         member_client.get(home_url())
 
 
@@ -143,8 +143,9 @@ def test_group_makes_a_fixed_number_of_queries(
     # whether the user moderates a group (the navigation's moderation link); the papers'
     # overviews (MARGINALIA_PAPER_OVERVIEWS): the tags and one query of figures for every paper
     # (nothing is tagged, so not the roles: tests/annotations/insights/test_overview.py); the
-    # recent activity (MARGINALIA_GROUP_ACTIVITY): papers, annotations, comments, one query each
-    with django_assert_num_queries(12):
+    # recent activity (MARGINALIA_GROUP_ACTIVITY): papers, annotations, comments, one query each;
+    # the navigation's notifications bell (unread count)
+    with django_assert_num_queries(13):
         response = member_client.get(group_url(group))
     assert response.text.count('class="paper-title"') == size
 

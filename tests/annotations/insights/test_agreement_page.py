@@ -218,8 +218,9 @@ def add_members_tags(paper, n: int) -> None:
 
 # The session, the user, the paper with its group, the reader's membership; the tags; the
 # roles (whether the group has any, then them), the section titles, the contested paragraphs;
-# the navigation's question whether the reader moderates a group.
-QUERIES = 10
+# the navigation's question whether the reader moderates a group, and its notifications bell
+# (unread count).
+QUERIES = 11
 
 
 def test_queries_do_not_grow_with_annotations(world, member, django_assert_max_num_queries):

@@ -264,10 +264,11 @@ def test_the_group_page_makes_the_same_number_of_queries_as_papers_grow(
     # (with names), whether the user moderates a group (the navigation); the overviews: the
     # tags, the figures of every paper (paragraphs, threads, unanswered, last activity), the
     # group's roles; the recent activity (MARGINALIA_GROUP_ACTIVITY): papers, annotations and
-    # comments, one query each (tests/annotations/activity/test_page.py)
-    with django_assert_max_num_queries(13):
+    # comments, one query each (tests/annotations/activity/test_page.py); the navigation's
+    # notifications bell (unread count)
+    with django_assert_max_num_queries(14):
         html = page(member_client, group)
     assert html.count('class="paper-overview"') == 3
     grow(group, owner, member, ravi, papers=6, per_paper=6)
-    assert queries_for(member_client, group) == before == 13
+    assert queries_for(member_client, group) == before == 14  # with the bell (see above)
     assert html.count("2 unanswered") == 0 and "1 thread, 0 unanswered" in html
