@@ -1,5 +1,5 @@
-"""Notifications in a real Chromium, two people in two browser contexts: a reply rings the
-other's bell without a reload, the bell leads to the notifications page and the notification to
+"""Notifications in a real Chromium, two people in two browser contexts: a reply and a mention
+ring the other's bell without a reload, the bell leads to the notifications page and the notification to
 the paragraph with its panel open; the Follow button; comments marked new after a revisit.
 Screenshots at desktop and phone width go to tests/artifacts/ (tests.browser.shot)."""
 
@@ -85,6 +85,39 @@ def test_a_reply_rings_the_bell_and_the_notification_opens_its_paragraph(
     expect(badge(a)).to_be_hidden()
     assert Notification.objects.get(recipient=amina).read is not None
     shot(a, "notifications-3-opened")
+    assert a.errors == [] and b.errors == []
+
+
+def test_a_mention_rings_the_bell_and_opens_the_comment(person, live_server, world):
+    paper, amina, bo = world["paper"], world["amina"], world["bo"]
+    theory = para(paper, THEORY)
+    a = open_workspace(person(amina), live_server, paper)
+    expect(badge(a)).to_be_hidden()
+
+    # Bo starts a thread on another paragraph and names Amina in it.
+    b = open_workspace(person(bo), live_server, paper)
+    b.locator(f'.para[data-paragraph="{theory.pk}"]').click()
+    b.keyboard.press("Enter")
+    box = b.get_by_label("Start a thread on this paragraph")
+    box.fill("@amina, is this the theory the abstract leans on?")
+    b.get_by_role("button", name="Post").click()
+    expect(b.locator(".ws-discussion .ws-comment a.mention")).to_have_text("@amina")
+
+    # Amina's bell rings without a reload; the notification opens the paragraph and the thread.
+    expect(badge(a)).to_have_text("1", timeout=SOON)
+    bell(a).click()
+    item = a.locator(".notif-item").first
+    expect(item).to_contain_text("bo mentioned you in a comment on “Reading Together")
+    shot(a, "notifications-6-mention")
+    item.get_by_role("link", name="bo mentioned you").click()
+    expect(a.locator("#ws-panel")).to_be_visible()
+    comment = a.locator("#ws-panel .ws-discussion .ws-comment").first
+    expect(comment).to_contain_text("is this the theory the abstract leans on?")
+    expect(comment.locator("a.mention")).to_have_text("@amina")
+    expect(badge(a)).to_be_hidden()
+    [n] = Notification.objects.filter(recipient=amina)
+    assert (n.kind, n.paragraph_id) == ("mention", theory.pk)
+    shot(a, "notifications-7-mention-opened")
     assert a.errors == [] and b.errors == []
 
 
