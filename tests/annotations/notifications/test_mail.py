@@ -56,13 +56,11 @@ def test_a_reply_is_mailed_by_default(committed, annotated, member, owner, setti
 
 
 def test_a_mention_is_mailed_by_default(committed, member, owner, paragraph):
-    comment = make_comment(owner, paragraph=paragraph, body="Ask amina.")
     with committed():
-        # As an edit that mentions her: the core's entry point (annotations.mentions finds them).
-        notify.post_written(comment, mentioned=[member.pk], new=False)
+        make_comment(owner, paragraph=paragraph, body="Ask @amina.")
     (message,) = mails_to(member)
     assert "olive mentioned you in a comment" in message.subject
-    assert "> Ask amina." in message.body
+    assert "> Ask @amina." in message.body
 
 
 def test_user_text_is_never_a_header(committed, annotated, member, owner, paper):
