@@ -26,7 +26,7 @@ def test_a_member_chooses_a_digest_and_unsubscribes_from_a_mail(person, live_ser
     seminar.get_by_label("A daily digest").check()
     shot(page, "mail-account-choices", full_page=True)
     seminar.get_by_role("button", name="Save for Seminar").click()
-    expect(page.get_by_role("status")).to_contain_text("e-mail choices for Seminar are saved")
+    expect(page.locator(".messages")).to_contain_text("e-mail choices for Seminar are saved")
     choice = MailChoice.objects.get(user=member, group=group)
     assert (choice.kinds, choice.digest) == (["reply", "mention", "paper"], True)
     assert page.errors == []
