@@ -1,6 +1,7 @@
 """Notifications in a real Chromium, two people in two browser contexts: a reply and a mention
-ring the other's bell without a reload, the bell leads to the notifications page and the notification to
-the paragraph with its panel open; the Follow button; comments marked new after a revisit.
+ring the other's bell without a reload, the bell leads to the notifications page and the
+notification to the paragraph with its panel open; the Follow button; comments marked new after
+a revisit.
 Screenshots at desktop and phone width go to tests/artifacts/ (tests.browser.shot)."""
 
 import pytest
