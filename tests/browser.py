@@ -7,9 +7,11 @@ a throw-away profile that Playwright makes), so workers share nothing but tests/
 every test writes screenshots of its own names.
 """
 
+import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -81,6 +83,30 @@ def signed_in_context(browser, live_server):
     yield open_context
     for context in contexts:
         context.close()
+    wait_for_the_server()
+
+
+def wait_for_the_server(timeout: float = 10.0) -> None:
+    """Wait until the live server's requests have left the database. Closing a browser does not
+    stop a request the server is still answering (a live update, the bell, the workspace's
+    visit upsert), and on PostgreSQL one still working when the test database is flushed
+    can deadlock with the flush's TRUNCATE. Bounded: after `timeout` the flush goes ahead."""
+    if connection.vendor != "postgresql":
+        return  # SQLite: one file lock; a late request waits for the flush or fails alone
+    deadline = time.monotonic() + timeout
+    try:
+        cursor = connection.cursor()
+    except RuntimeError:  # a test without database access: nothing of ours to wait for
+        return
+    with cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.02)
 
 
 def shot(page, name: str, *, full_page: bool = False) -> None:
