@@ -19,20 +19,19 @@ import heapq
 import html
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import islice
 
 from django.db.models import F
 from django.db.models.functions import Substr
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from django.utils.timesince import timesince
 
 from papers.models import Paper, ReadingGroup
 
 from ..insights.readings import learns_role, reads_group_blind, tagged_paragraphs
 from ..models import Annotation, Comment, Status
+from ..moments import ago
 from ..places import paragraph_url
 
 # The newest items listed, all kinds together (module docstring).
@@ -92,9 +91,7 @@ class Item:
     @property
     def ago(self) -> str:
         """How long ago, roughly ("3 hours ago"): the exact time is the title's."""
-        if timezone.now() - self.created < timedelta(minutes=1):
-            return "just now"
-        return f"{timesince(self.created, depth=1)} ago"
+        return ago(self.created)
 
     @property
     def held(self) -> str:

@@ -21,15 +21,14 @@ alpha only add up, and count everything the reader sees (readings.py).
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Subquery
-from django.utils import timezone
-from django.utils.timesince import timesince
 
 from papers.models import Paper, Paragraph
 
 from ..models import Annotation, Comment, Role, Status
+from ..moments import ago
 from . import alpha as k
 from .agreement import units_of
 from .readings import Tag, blind_filter, reads_blind, tags_for
@@ -81,11 +80,7 @@ class Overview:
 
     @property
     def last_activity_text(self) -> str:
-        if self.last_activity is None:
-            return ""
-        if timezone.now() - self.last_activity < timedelta(minutes=1):
-            return "just now"
-        return f"{timesince(self.last_activity, depth=1)} ago"
+        return "" if self.last_activity is None else ago(self.last_activity)
 
     @property
     def empty(self) -> bool:

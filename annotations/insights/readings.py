@@ -16,6 +16,8 @@ computed on everything the reader sees.
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from django.db.models import QuerySet
+
 from papers.models import Paper, ReadingGroup
 from papers.permissions import membership_for
 
@@ -88,11 +90,17 @@ def learns_role(user, *, author: int | None, paragraph: int, tagged: set[int]) -
     return author == user.pk or paragraph in tagged
 
 
+def own_tags(user) -> QuerySet[Annotation]:
+    """The tags that make a paragraph one the user has tagged, for blind mode: their own that
+    they see (deleted ones no more), as `blind_filter` counts them. A queryset, for those who
+    ask it in SQL (notifications.shown)."""
+    return Annotation.objects.visible_to(user).filter(author=user)
+
+
 def tagged_paragraphs(user, **where) -> set[int]:
-    """The paragraphs the user has tagged (among the annotations `where` picks, e.g.
-    `paper__group=group`), counted as `blind_filter` counts them: their own tags they see,
-    deleted ones no more. One query."""
-    own = Annotation.objects.visible_to(user).filter(author=user, **where).order_by()
+    """The paragraphs the user has tagged (`own_tags`, among the annotations `where` picks,
+    e.g. `paper__group=group`). One query."""
+    own = own_tags(user).filter(**where).order_by()
     return set(own.values_list("paragraph_id", flat=True).distinct())
 
 

@@ -15,18 +15,24 @@ from papers.permissions import membership_for
 from .models import DEFAULT_MAIL_KINDS, Kind, Mail, MailChoice, Notification
 
 
+def _chosen(choice: MailChoice | None) -> tuple[tuple[str, ...], bool]:
+    """The kinds mailed and whether as a digest: the member's MailChoice, or the defaults."""
+    if choice is None:
+        return DEFAULT_MAIL_KINDS, False
+    return tuple(choice.kinds), choice.digest
+
+
 def mail_states(kinds: dict[int, str], group: ReadingGroup) -> dict[int, str]:
     """For each user (`kinds`: user id → the notification's kind), how their notification in
     `group` is mailed: at once (DUE), in the next digest (DIGEST) or not (NONE). One query."""
     chosen = {c.user_id: c for c in MailChoice.objects.filter(group=group, user_id__in=kinds)}
     states = {}
     for user_id, kind in kinds.items():
-        choice = chosen.get(user_id)
-        kinds = choice.kinds if choice else DEFAULT_MAIL_KINDS
-        if kind not in kinds:
+        mailed, digest = _chosen(chosen.get(user_id))
+        if kind not in mailed:
             states[user_id] = Mail.NONE
         else:
-            states[user_id] = Mail.DIGEST if choice and choice.digest else Mail.DUE
+            states[user_id] = Mail.DIGEST if digest else Mail.DUE
     return states
 
 
@@ -55,9 +61,7 @@ def mail_choices(user) -> list[Choice]:
     }
     choices = []
     for group in groups:
-        choice = chosen.get(group.pk)
-        kinds = tuple(choice.kinds) if choice else DEFAULT_MAIL_KINDS
-        choices.append(Choice(group, kinds, bool(choice and choice.digest)))
+        choices.append(Choice(group, *_chosen(chosen.get(group.pk))))
     return choices
 
 

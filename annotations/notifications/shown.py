@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from papers.models import Membership, Paper
 
+from ..insights.readings import own_tags
 from ..models import Annotation, Comment, Status
 from .models import Notification
 
@@ -38,9 +39,8 @@ def shown_to(user) -> QuerySet[Notification]:
         recipient=user,
         group_id__in=memberships.values("group_id"),
     )
-    tagged = Annotation.objects.filter(
-        author=user, paragraph_id=OuterRef("annotation__paragraph_id")
-    )
+    # Blind mode's own rule of a tagged paragraph (insights.readings), asked in SQL.
+    tagged = own_tags(user).filter(paragraph_id=OuterRef("annotation__paragraph_id"))
     withheld = (
         Q(
             group_id__in=memberships.filter(blind=True).values("group_id"),

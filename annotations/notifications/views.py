@@ -12,7 +12,7 @@ Works without JavaScript: the marking is plain forms.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,9 +22,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_POST
 
+from ..moments import ago
 from . import describe, services
 from .models import Notification
 from .shown import shown_to
@@ -47,14 +47,6 @@ class Item:
         return cls(
             n, describe.sentence(n), describe.text(n), describe.reason(n), ago(n.created, now)
         )
-
-
-def ago(moment: datetime, now: datetime) -> str:
-    """How long ago, in the largest unit ("3 hours ago"); "just now" under a minute (where
-    Django's timesince says "0 minutes")."""
-    if now - moment < timedelta(minutes=1):
-        return "just now"
-    return f"{timesince(moment, now, depth=1)} ago"
 
 
 @require_GET

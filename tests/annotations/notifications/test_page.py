@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations.moderation.services import moderate
+from annotations.moments import ago
 from annotations.notifications import services as notify
 from annotations.notifications.models import Notification
-from annotations.notifications.views import ago
 from annotations.places import paragraph_url
 from tests.annotations.conftest import make_comment
 from tests.conftest import make_user, page_client
