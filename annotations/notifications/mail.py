@@ -99,8 +99,7 @@ class Unsubscribe:
         return signing.dumps([self.user_id, list(self.group_ids), self.kind], salt=UNSUBSCRIBE_SALT)
 
     def url(self) -> str:
-        path = reverse("annotations:mail_unsubscribe", kwargs={"token": self.token()})
-        return settings.MARGINALIA_SITE_URL + path
+        return _site(reverse("annotations:mail_unsubscribe", kwargs={"token": self.token()}))
 
     @classmethod
     def read(cls, token: str) -> "Unsubscribe":
