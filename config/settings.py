@@ -135,6 +135,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the rate limits (allauth's ACCOUNT_RATE_LIMITS, the API's throttles) and
+# nothing else the app needs to keep. In each process's memory by default (`make run` needs
+# nothing), where N web processes give a client N times its limits and a restart forgets them;
+# REDIS_URL (`redis://host:6379/0`) shares one count between every process and host. The key
+# prefix lets several sites (or a staging copy) share one Redis; the test suite adds the
+# pytest-xdist worker's id so that parallel workers never count each other's requests.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+_cache_prefix = os.environ.get("MARGINALIA_CACHE_PREFIX", "marginalia").strip()
+if TESTING:
+    _cache_prefix += "-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, not {REDIS_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _cache_prefix,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": _cache_prefix,
+        }
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
