@@ -206,9 +206,13 @@ ACCOUNT_LOGOUT_ON_GET = False  # logging out is a POST (a GET shows a confirmati
 # counted in the cache. allauth's defaults, written out, with fewer reset mails per address.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    # Failed logins, on the page and on the API's token endpoint alike; after the limit even
-    # the right password is refused until the window has passed.
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed logins, on the page and on the API's token endpoint alike. Per account (`key`):
+    # past the limit even the right password is refused, from anywhere, until the window has
+    # passed. No `ip` part here: allauth would then refuse every account at that address.
+    "login_failed": "5/5m/key",
+    # Ours (papers/accounts/lockout.py): failed logins per address; past the limit the address
+    # may still sign in to accounts that have signed in from it before, and to no other.
+    "login_failed_address": "10/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,3/h/key",
     "reset_password_from_key": "20/m/ip",
