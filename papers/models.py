@@ -523,7 +523,8 @@ class IdempotencyKey(models.Model):
     created = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.PositiveSmallIntegerField(null=True, blank=True)
     body = models.JSONField(null=True, blank=True)
-    location = models.CharField(max_length=2000, blank=True)
+    # The answer's headers that name what was made (`Location`, `ETag`).
+    headers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

@@ -3,7 +3,7 @@
 
 A POST from a signed-in caller with the header claims the key after authentication, permissions
 and throttles (a replay still counts against the caller's rate), before the view runs. The
-view's 2xx answer is kept (status, body, `Location`) and answered again, with
+view's 2xx answer is kept (status, body, `Location` and `ETag`) and answered again, with
 `Idempotent-Replayed: true`, to the same key with the same request; any other answer releases
 the key so that a retry runs again. Anonymous callers and other methods are not concerned: the
 header is ignored.
@@ -22,6 +22,8 @@ from .services import KeyInUse, KeyReused, key_claim, key_finish, key_release
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+# The answer's headers kept and replayed with its body: they name what the request made.
+KEPT_HEADERS = ("Location", "ETag")
 _VALID_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
 
@@ -86,9 +88,7 @@ class IdempotentPosts:
             raise KeyReusedError from None
         if claim.answered:
             record = claim.record
-            headers = {REPLAYED_HEADER: "true"}
-            if record.location:
-                headers["Location"] = record.location
+            headers = {**record.headers, REPLAYED_HEADER: "true"}
             raise _Replay(Response(record.body, status=record.status, headers=headers))
         self._idempotency_claim = claim.record
 
@@ -116,7 +116,9 @@ class IdempotentPosts:
                 record=record,
                 status=response.status_code,
                 body=_json_safe(response.data),
-                location=response.get("Location", ""),
+                headers={
+                    name: response[name] for name in KEPT_HEADERS if response.has_header(name)
+                },
             )
         else:
             key_release(record=record)

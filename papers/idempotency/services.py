@@ -93,10 +93,10 @@ def key_claim(*, user: AbstractBaseUser, key: str, fingerprint: str) -> Claim:
     return Claim(record=record, answered=False)
 
 
-def key_finish(*, record: IdempotencyKey, status: int, body, location: str = "") -> None:
+def key_finish(*, record: IdempotencyKey, status: int, body, headers: dict[str, str]) -> None:
     """Keep the answer of the request that claimed the key (`body`: JSON-able, or None)."""
-    record.status, record.body, record.location = status, body, location[:2000]
-    record.save(update_fields=["status", "body", "location"])
+    record.status, record.body, record.headers = status, body, headers
+    record.save(update_fields=["status", "body", "headers"])
 
 
 def key_release(*, record: IdempotencyKey) -> None:

@@ -75,6 +75,10 @@ def test_a_repeated_create_answers_the_first_result(family, scene, django_assert
         again = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert (again.status_code, again.json()) == (201, first.json())
     assert again["Idempotent-Replayed"] == "true"
+    for name in ("Location", "ETag"):  # what the first answer named (annotations: both)
+        assert again.get(name) == first.get(name)
+    if family == "annotation":
+        assert again["ETag"] == 'W/"1"'
     other = api.post(url, body | change, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert other.status_code == 422
     assert model.objects.count() == before + 1
