@@ -8,6 +8,7 @@ import json
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
+from rest_framework.exceptions import ParseError
 
 
 def _file_digest(upload: UploadedFile) -> dict:
@@ -33,10 +34,13 @@ def _plain(value):
 
 def request_fingerprint(request) -> str:
     """sha256 (hex) of the request's method, full path and parsed data (DRF `request.data`)."""
-    payload = {
-        "method": request.method,
-        "path": request.get_full_path(),
-        "data": _plain(request.data),
-    }
-    text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
+    try:
+        payload = {
+            "method": request.method,
+            "path": request.get_full_path(),
+            "data": _plain(request.data),
+        }
+        text = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
+    except RecursionError:  # a body nested deeper than Python's stack: a client's error
+        raise ParseError("The request body is nested too deeply.") from None
     return hashlib.sha256(text.encode()).hexdigest()

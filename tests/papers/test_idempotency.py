@@ -246,3 +246,16 @@ def test_members_added_once(owner_api, group, outsider):
     assert post(owner_api, url, body).status_code == 201
     again = post(owner_api, url, body)
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+
+
+def test_a_body_too_deep_to_fingerprint_is_400(outsider_api, monkeypatch):
+    from papers.idempotency import fingerprint
+
+    def too_deep(value):
+        raise RecursionError
+
+    monkeypatch.setattr(fingerprint, "_plain", too_deep)
+    answer = post(outsider_api, GROUPS, {"name": "Deep"})
+    assert answer.status_code == 400
+    assert "nested too deeply" in answer.json()["detail"]
+    assert not IdempotencyKey.objects.exists()
