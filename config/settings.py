@@ -135,6 +135,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the rate limits (allauth's ACCOUNT_RATE_LIMITS, the API's throttles) and
+# nothing else the app needs to keep. In each process's memory by default (`make run` needs
+# nothing), where N web processes give a client N times its limits and a restart forgets them;
+# REDIS_URL (`redis://host:6379/0`) shares one count between every process and host. The key
+# prefix lets several sites (or a staging copy) share one Redis; the test suite adds the
+# pytest-xdist worker's id so that parallel workers never count each other's requests.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+_cache_prefix = os.environ.get("MARGINALIA_CACHE_PREFIX", "marginalia").strip()
+if TESTING:
+    _cache_prefix += "-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, not {REDIS_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _cache_prefix,
+            # A Redis that does not answer fails the request within a second or two instead of
+            # holding a web worker (redis-py waits forever by default).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": _cache_prefix,
+        }
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -178,9 +209,13 @@ ACCOUNT_LOGOUT_ON_GET = False  # logging out is a POST (a GET shows a confirmati
 # counted in the cache. allauth's defaults, written out, with fewer reset mails per address.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    # Failed logins, on the page and on the API's token endpoint alike; after the limit even
-    # the right password is refused until the window has passed.
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed logins, on the page and on the API's token endpoint alike. Per account (`key`):
+    # past the limit even the right password is refused, from anywhere, until the window has
+    # passed. No `ip` part here: allauth would then refuse every account at that address.
+    "login_failed": "5/5m/key",
+    # Ours (papers/accounts/lockout.py): failed logins per address; past the limit the address
+    # may still sign in to accounts that have signed in from it before, and to no other.
+    "login_failed_address": "10/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,3/h/key",
     "reset_password_from_key": "20/m/ip",

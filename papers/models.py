@@ -506,3 +506,30 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class IdempotencyKey(models.Model):
+    """One `Idempotency-Key` a user sent with a POST to the API, and what the first request with
+    it answered (papers/idempotency/). In the database, not the cache, so that the unique
+    constraint holds across processes: of two requests racing with one key, one inserts the row
+    and does the work, the other is told the key is in use. `status` is null while the first
+    request is still running."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # sha256 of the method, the path and the request's data: the same key with another request
+    # is refused rather than answered with the first one's result.
+    fingerprint = models.CharField(max_length=64)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.JSONField(null=True, blank=True)
+    # The answer's headers that name what was made (`Location`, `ETag`).
+    headers = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id})"

@@ -17,8 +17,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
 from django.test.testcases import LiveServerThread
@@ -208,9 +210,23 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def _clear_cache() -> None:
+    """Empty the cache of this test run. On Redis (REDIS_URL) only the keys under this run's
+    prefix (settings: per pytest-xdist worker): `clear()` would empty the whole Redis database,
+    the other workers' counts and anything else kept there."""
+    default = caches["default"]
+    if isinstance(default, RedisCache):
+        client = default._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """API throttles count requests in the cache: each test starts from zero."""
-    cache.clear()
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()

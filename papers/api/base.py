@@ -16,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from ..errors import Conflict, UploadTooLarge
+from ..idempotency.api import IdempotentPosts
 
 
 def _one_line(messages: list[str]) -> str:
@@ -76,10 +77,11 @@ class APIPagination(PageNumberPagination):
     max_page_size = 1000
 
 
-class APIv1Settings:
+class APIv1Settings(IdempotentPosts):
     """API-wide settings every viewset inherits: authentication, permissions, pagination,
-    throttles, renderers. Token authentication comes first so that a missing credential answers
-    401 (with `WWW-Authenticate: Token`), not 403."""
+    throttles, renderers, and `Idempotency-Key` on POSTs (papers/idempotency/). Token
+    authentication comes first so that a missing credential answers 401 (with
+    `WWW-Authenticate: Token`), not 403."""
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticatedOrReadOnly]

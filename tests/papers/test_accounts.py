@@ -206,9 +206,11 @@ def test_login_is_refused_after_too_many_failures_for_the_account(client, member
 
 
 def test_login_is_refused_after_too_many_failures_from_one_address(client, settings):
+    # To accounts never signed in from there (tests/papers/test_login_lockout.py: the others).
     settings.ACCOUNT_RATE_LIMITS = {
         **settings.ACCOUNT_RATE_LIMITS,
-        "login_failed": "3/m/ip,100/5m/key",
+        "login_failed": "100/5m/key",
+        "login_failed_address": "3/m/ip",
     }
     for name in ["a", "b", "c"]:
         make_user(name)
