@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a database error anywhere inside answers 503 with Retry-After (papers/web/outage.py).
+    "papers.web.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -332,6 +334,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "papers.api.base.exception_handler",
+    # DRF's browsable API with a Content-Security-Policy of its own (papers/web/csp.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "papers.web.csp.BrowsableAPIRenderer",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("MARGINALIA_THROTTLE_ANON", "300/minute"),
         "user": os.environ.get("MARGINALIA_THROTTLE_USER", "1200/minute"),
@@ -374,6 +381,61 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS, switched on from the environment (docs/deploy.md): off by default so that `make run` and
+# a plain-HTTP staging set-up work. HSTS starts with a short max-age; a browser remembers it.
+SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT")
+# The load balancer's health check may come over plain HTTP: never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# "HTTP_X_FORWARDED_PROTO,https": the request is secure when the balancer, which must always
+# overwrite that header, says so. Unset: only the connection itself counts.
+_proxy_ssl_header = envlist("DJANGO_SECURE_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "DJANGO_SECURE_PROXY_SSL_HEADER must be a header and a value, "
+        f"like HTTP_X_FORWARDED_PROTO,https; not {os.environ['DJANGO_SECURE_PROXY_SSL_HEADER']!r}"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+
+# While the database cannot be reached, pages and the API answer 503 with this Retry-After
+# (seconds); papers/web/outage.py.
+MARGINALIA_RETRY_AFTER = envint("MARGINALIA_RETRY_AFTER", 5)
+
+# Content-Security-Policy (Django's own, 6.0+; docs/configuration.md). Scripts only from the
+# app's own files: no inline script, no eval. Styles from its files, plus <style> blocks that
+# carry the request's nonce (the role colours a group chose, papers/web/csp.py says why); no
+# style="" attributes. Pages that cannot live with it (Swagger UI, DRF's browsable API) relax
+# it for themselves only (papers.web.csp). MARGINALIA_CSP_REPORT_ONLY=1 sends the same policy
+# as report-only instead, to try it on a running site.
+if django.VERSION >= (6, 0):
+    from django.utils.csp import CSP
+
+    MARGINALIA_CSP = {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF, CSP.NONCE],
+        "img-src": [CSP.SELF, "data:"],
+        "object-src": [CSP.NONE],
+        "base-uri": [CSP.SELF],
+        "form-action": [CSP.SELF],
+        "frame-ancestors": [CSP.NONE],
+    }
+    if _csp_report_uri := os.environ.get("MARGINALIA_CSP_REPORT_URI", "").strip():
+        MARGINALIA_CSP["report-uri"] = [_csp_report_uri]
+    if envbool("MARGINALIA_CSP_REPORT_ONLY"):
+        SECURE_CSP, SECURE_CSP_REPORT_ONLY = {}, MARGINALIA_CSP
+    else:
+        SECURE_CSP, SECURE_CSP_REPORT_ONLY = MARGINALIA_CSP, {}
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    )
+    # `csp_nonce` in templates: <style nonce="{{ csp_nonce }}">.
+    TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+else:  # Django 5.2 (Python 3.11) has no CSP support: no header at all (docs/configuration.md).
+    MARGINALIA_CSP = {}
 # Links in mails (e-mail confirmation, password reset) are https whenever the cookies are.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and SESSION_COOKIE_SECURE else "http"
 
