@@ -416,7 +416,6 @@ if django.VERSION >= (6, 0):
         "default-src": [CSP.SELF],
         "script-src": [CSP.SELF],
         "style-src": [CSP.SELF, CSP.NONCE],
-        "img-src": [CSP.SELF, "data:"],
         "object-src": [CSP.NONE],
         "base-uri": [CSP.SELF],
         "form-action": [CSP.SELF],

@@ -6,14 +6,15 @@ The site's own pages need no exception: no inline script, and styles only from i
 cannot sit in a static file). `style=""` attributes are refused, as CSS written into a page is one
 way an injection reads it. Two pages come from libraries and cannot live with that:
 
-- Swagger UI (/api/docs/, drf-spectacular's sidecar): an inline <style> in its template, inline
-  styles that its scripts write, and `data:` images in its stylesheet. Its script is served as a
-  file (drf-spectacular's split view), so scripts stay `'self'` there too.
+- Swagger UI (/api/docs/, drf-spectacular's sidecar): an inline <style> in its template and
+  `data:` images (icons) in its stylesheet. Its script is served as a file (drf-spectacular's
+  split view), so scripts stay `'self'` there too.
 - DRF's browsable API (an /api/ URL opened in a browser): `style=""` attributes and an inline
   <style> in DRF's templates.
 
 Both get `style-src 'self' 'unsafe-inline'` (a nonce next to it would make browsers ignore
-'unsafe-inline'); everything else stays as the site's. In report-only mode
+'unsafe-inline') and `img-src 'self' data:`; everything else, scripts included, stays as the
+site's. In report-only mode
 (MARGINALIA_CSP_REPORT_ONLY) the relaxed policy is reported only, too.
 """
 
@@ -31,8 +32,13 @@ except ImportError:  # Django 5.2: no CSP support, so nothing to relax
 
 
 def relaxed_styles_policy() -> dict:
-    """The site's policy with inline styles allowed (and no nonce, which would cancel that)."""
-    return {**settings.MARGINALIA_CSP, "style-src": ["'self'", "'unsafe-inline'"]}
+    """The site's policy with inline styles allowed (and no nonce, which would cancel that),
+    and the `data:` images of Swagger UI's stylesheet (its icons)."""
+    return {
+        **settings.MARGINALIA_CSP,
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+    }
 
 
 def _attribute() -> str:
