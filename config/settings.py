@@ -205,9 +205,13 @@ if _smtp_host:
         "port": envint("EMAIL_PORT", 587),
         "username": os.environ.get("EMAIL_HOST_USER", ""),
         "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": envbool("EMAIL_USE_TLS", "1"),
-        "timeout": 20,
+        # STARTTLS on 587 by default; EMAIL_USE_SSL=1 for implicit TLS (port 465) instead.
+        "use_ssl": envbool("EMAIL_USE_SSL"),
+        "timeout": envint("EMAIL_TIMEOUT", 20),
     }
+    _mail_options["use_tls"] = envbool("EMAIL_USE_TLS", "0" if _mail_options["use_ssl"] else "1")
+    if _mail_options["use_tls"] and _mail_options["use_ssl"]:
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
 else:
     _mail_backend = "django.core.mail.backends.console.EmailBackend"
     _mail_options = {}
@@ -221,9 +225,11 @@ else:
         EMAIL_HOST_USER = _mail_options["username"]
         EMAIL_HOST_PASSWORD = _mail_options["password"]
         EMAIL_USE_TLS = _mail_options["use_tls"]
+        EMAIL_USE_SSL = _mail_options["use_ssl"]
         EMAIL_TIMEOUT = _mail_options["timeout"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marginalia <marginalia@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sender of error reports to ADMINS (none are set: errors go to the log).
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
