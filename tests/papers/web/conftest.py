@@ -19,16 +19,25 @@ def outage():
 
 
 @pytest.fixture
-def database_down(transactional_db, outage):
-    """The database unreachable, for real: the connection closed and its settings pointed at a
-    port nothing listens on (PostgreSQL) or a file that cannot be opened (SQLite), so that the
-    next query fails to connect with the driver's own OperationalError. `database_down.up()`
-    brings it back (and so does the end of the test, before the database is flushed)."""
-    settings = connection.settings_dict
+def database_switch(transactional_db, outage):
+    """`.down()` makes the database unreachable, for real: the connections of the live server
+    (if any) cut (PostgreSQL), this one closed, and the settings pointed at a port nothing listens
+    on (PostgreSQL) or a file that cannot be opened (SQLite), so that the next query fails to
+    connect with the driver's own OperationalError. `.up()` brings it back, and so does the end
+    of the test, before the database is flushed."""
+    settings = connection.settings_dict  # shared by every thread's connection
     saved = {key: settings[key] for key in ("NAME", "HOST", "PORT")}
 
     class Switch:
         def down(self):
+            if connection.vendor == "postgresql":
+                # As a restart does: the server closes the live server's open connections (this
+                # worker's test database only).
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
             connection.close()
             if connection.vendor == "postgresql":
                 settings.update(HOST="127.0.0.1", PORT="9")  # discard: nothing listens
@@ -40,6 +49,12 @@ def database_down(transactional_db, outage):
             settings.update(saved)
 
     switch = Switch()
-    switch.down()
     yield switch
     switch.up()
+
+
+@pytest.fixture
+def database_down(database_switch):
+    """The database unreachable from the start of the test (`database_switch`)."""
+    database_switch.down()
+    return database_switch
