@@ -387,8 +387,10 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Links in mails (e-mail confirmation, password reset) are https whenever the cookies are.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and SESSION_COOKIE_SECURE else "http"
 # HTTPS, switched on from the environment (docs/deploy.md): off by default so that `make run` and
-# a plain-HTTP staging set-up work. HSTS starts with a short max-age; a browser remembers it.
+# a plain-HTTP staging set-up work. Start HSTS with a short max-age: a browser remembers it.
 SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD")
@@ -441,8 +443,6 @@ if django.VERSION >= (6, 0):
     TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
 else:  # Django 5.2 (Python 3.11) has no CSP support: no header at all (docs/configuration.md).
     MARGINALIA_CSP = {}
-# Links in mails (e-mail confirmation, password reset) are https whenever the cookies are.
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and SESSION_COOKIE_SECURE else "http"
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 # The task loggers get the console handler of their own, so that `db_worker`, which raises their
