@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from papers.models import Paper
 from papers.permissions import remember_membership
@@ -30,7 +30,7 @@ def _get_paper_for_user(user, paper_id: int) -> Paper:
     return paper
 
 
-@require_GET
+@require_safe
 def paper_workspace(request: HttpRequest, paper_id: int) -> HttpResponse:
     paper = _get_paper_for_user(request.user, paper_id)
     context = {"paper": paper, "reading": None}

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a database error anywhere inside answers 503 with Retry-After (papers/web/outage.py).
+    "papers.web.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -238,9 +240,13 @@ if _smtp_host:
         "port": envint("EMAIL_PORT", 587),
         "username": os.environ.get("EMAIL_HOST_USER", ""),
         "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": envbool("EMAIL_USE_TLS", "1"),
-        "timeout": 20,
+        # STARTTLS on 587 by default; EMAIL_USE_SSL=1 for implicit TLS (port 465) instead.
+        "use_ssl": envbool("EMAIL_USE_SSL"),
+        "timeout": envint("EMAIL_TIMEOUT", 20),
     }
+    _mail_options["use_tls"] = envbool("EMAIL_USE_TLS", "0" if _mail_options["use_ssl"] else "1")
+    if _mail_options["use_tls"] and _mail_options["use_ssl"]:
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
 else:
     _mail_backend = "django.core.mail.backends.console.EmailBackend"
     _mail_options = {}
@@ -254,9 +260,11 @@ else:
         EMAIL_HOST_USER = _mail_options["username"]
         EMAIL_HOST_PASSWORD = _mail_options["password"]
         EMAIL_USE_TLS = _mail_options["use_tls"]
+        EMAIL_USE_SSL = _mail_options["use_ssl"]
         EMAIL_TIMEOUT = _mail_options["timeout"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marginalia <marginalia@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sender of error reports to ADMINS (none are set: errors go to the log).
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -367,6 +375,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "papers.api.base.exception_handler",
+    # DRF's browsable API with a Content-Security-Policy of its own (papers/web/csp.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "papers.web.csp.BrowsableAPIRenderer",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("MARGINALIA_THROTTLE_ANON", "300/minute"),
         "user": os.environ.get("MARGINALIA_THROTTLE_USER", "1200/minute"),
@@ -411,6 +424,60 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Links in mails (e-mail confirmation, password reset) are https whenever the cookies are.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and SESSION_COOKIE_SECURE else "http"
+# HTTPS, switched on from the environment (docs/deploy.md): off by default so that `make run` and
+# a plain-HTTP staging set-up work. Start HSTS with a short max-age: a browser remembers it.
+SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT")
+# The load balancer's health check may come over plain HTTP: never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# "HTTP_X_FORWARDED_PROTO,https": the request is secure when the balancer, which must always
+# overwrite that header, says so. Unset: only the connection itself counts.
+_proxy_ssl_header = envlist("DJANGO_SECURE_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "DJANGO_SECURE_PROXY_SSL_HEADER must be a header and a value, "
+        f"like HTTP_X_FORWARDED_PROTO,https; not {os.environ['DJANGO_SECURE_PROXY_SSL_HEADER']!r}"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+
+# While the database cannot be reached, pages and the API answer 503 with this Retry-After
+# (seconds); papers/web/outage.py.
+MARGINALIA_RETRY_AFTER = envint("MARGINALIA_RETRY_AFTER", 5)
+
+# Content-Security-Policy (Django's own, 6.0+; docs/configuration.md). Scripts only from the
+# app's own files: no inline script, no eval. Styles from its files, plus <style> blocks that
+# carry the request's nonce (the role colours a group chose, papers/web/csp.py says why); no
+# style="" attributes. Pages that cannot live with it (Swagger UI, DRF's browsable API) relax
+# it for themselves only (papers.web.csp). MARGINALIA_CSP_REPORT_ONLY=1 sends the same policy
+# as report-only instead, to try it on a running site.
+if django.VERSION >= (6, 0):
+    from django.utils.csp import CSP
+
+    MARGINALIA_CSP = {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF, CSP.NONCE],
+        "object-src": [CSP.NONE],
+        "base-uri": [CSP.SELF],
+        "form-action": [CSP.SELF],
+        "frame-ancestors": [CSP.NONE],
+    }
+    if _csp_report_uri := os.environ.get("MARGINALIA_CSP_REPORT_URI", "").strip():
+        MARGINALIA_CSP["report-uri"] = [_csp_report_uri]
+    if envbool("MARGINALIA_CSP_REPORT_ONLY"):
+        SECURE_CSP, SECURE_CSP_REPORT_ONLY = {}, MARGINALIA_CSP
+    else:
+        SECURE_CSP, SECURE_CSP_REPORT_ONLY = MARGINALIA_CSP, {}
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    )
+    # `csp_nonce` in templates: <style nonce="{{ csp_nonce }}">.
+    TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+else:  # Django 5.2 (Python 3.11) has no CSP support: no header at all (docs/configuration.md).
+    MARGINALIA_CSP = {}
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 # The task loggers get the console handler of their own, so that `db_worker`, which raises their

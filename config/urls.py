@@ -2,7 +2,7 @@ from allauth.account import views as allauth_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from annotations import api as annotations_api
@@ -16,6 +16,8 @@ from annotations.search import api as search_api
 from papers.accounts.api import TokenObtainView
 from papers.api import groups as groups_api
 from papers.api import papers as papers_api
+from papers.web.csp import relaxed_styles
+from papers.web.healthz import healthz
 
 # The admin has no login page of its own: allauth's, with its rate limits, then back.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -120,7 +122,14 @@ urlpatterns = [
     path("api/v1/follows/", notifications_api.FollowView.as_view(), name="follows"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI, its script served as a file (?script), under a policy allowing inline styles.
+    path(
+        "api/docs/",
+        relaxed_styles(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
+    # /healthz  GET, HEAD: {"status": "ok"}, or 503 while the database is unreachable
+    path("healthz", healthz, name="healthz"),
     # A paper's reading page, /papers/<id>/, is the annotation workspace (annotations.urls).
     path("", include("annotations.urls")),
     path("", include("papers.urls")),

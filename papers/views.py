@@ -17,7 +17,7 @@ from django.db.models import CharField, Count, OuterRef, Subquery, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import permissions
 from .forms import (
@@ -58,7 +58,7 @@ def _get_group_for_user(user, slug: str) -> ReadingGroup:
     return group
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     papers = Count("papers", distinct=True)
     mine = ReadingGroup.objects.member_of(request.user).annotate(paper_count=papers)
@@ -127,13 +127,13 @@ def _group_page(
     return render(request, "papers/group_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _group_page(request, _get_group_for_user(request.user, slug))
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def paper_upload(request: HttpRequest, slug: str) -> HttpResponse:
     group = _get_group_for_user(request.user, slug)
     if not can_add_paper(request.user, group):
@@ -172,7 +172,7 @@ def _require(allowed: bool, message: str) -> None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_create_page(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -188,7 +188,7 @@ def group_create_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_settings(request: HttpRequest, slug: str) -> HttpResponse:
     group = _get_group_for_user(request.user, slug)
     _require(
@@ -212,7 +212,7 @@ def group_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_delete_page(request: HttpRequest, slug: str) -> HttpResponse:
     group = _get_group_for_user(request.user, slug)
     _require(
@@ -236,7 +236,7 @@ def group_delete_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def group_members(request: HttpRequest, slug: str) -> HttpResponse:
     """Owners and moderators manage members here (each within their rights)."""
     group = _get_group_for_user(request.user, slug)
@@ -299,7 +299,7 @@ def member_change(request: HttpRequest, slug: str, username: str, action: str) -
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
     group = _get_group_for_user(request.user, slug)
     _require(
@@ -367,7 +367,7 @@ def _account_links(request: HttpRequest) -> dict:
     return links
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invite_page(request: HttpRequest, token: str) -> HttpResponse:
     """The page an invite link opens.
 

@@ -5,6 +5,10 @@ The suite runs in parallel (pytest-xdist): each worker is a process with its own
 a free port: pytest-django binds `localhost:0`), its own test database and its own Chromium (with
 a throw-away profile that Playwright makes), so workers share nothing but tests/artifacts/, where
 every test writes screenshots of its own names.
+
+Every page opened in that browser is watched for Content-Security-Policy violations (an inline
+script or style the policy refuses, a file from elsewhere): a browser test that caused one fails
+at its end, so every page the tests visit is proven to work under the site's policy.
 """
 
 import time
@@ -27,6 +31,78 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Run in every page before its own scripts: each violation the browser reports is written to the
+# console under CSP_PREFIX, where the context's listener below collects it. Chromium also logs
+# its own "Refused to …" line for most; both count.
+CSP_PREFIX = "Content-Security-Policy violation:"
+CSP_WATCH = f"""
+document.addEventListener("securitypolicyviolation", (event) => {{
+  const where = `${{event.sourceFile || location.href}}:${{event.lineNumber}}`;
+  console.error(`{CSP_PREFIX} ${{event.effectiveDirective}} refused`
+    + ` ${{event.blockedURI || "inline"}} at ${{where}} ${{event.sample || ""}}`);
+}});
+"""
+
+
+class CspWatch:
+    """The violations reported by the pages of the contexts it watches, since the last `take()`."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+        self.owned: list = []  # contexts made for `browser.new_page()`, closed after the test
+
+    def watch(self, context) -> None:
+        context.add_init_script(CSP_WATCH)
+        context.on("console", self._console)
+
+    def _console(self, message) -> None:
+        text = message.text
+        if text.startswith(CSP_PREFIX) or (
+            "Content Security Policy" in text and text.startswith(("Refused to", "[Report Only]"))
+        ):
+            self.violations.append(f"{text} (page {message.page.url if message.page else '?'})")
+
+    def take(self) -> list[str]:
+        taken, self.violations = self.violations, []
+        return taken
+
+
+CSP = CspWatch()
+
+
+def _watched(browser):
+    """`browser` with its `new_context` and `new_page` (which makes a context of its own)
+    watching every context they make: the tests that open contexts themselves are covered too."""
+    new_context = browser.new_context
+
+    def watched_context(**options):
+        context = new_context(**options)
+        CSP.watch(context)
+        return context
+
+    def watched_page(**options):
+        context = watched_context(**options)
+        CSP.owned.append(context)  # closed at the end of the test (_no_csp_violations)
+        return context.new_page()
+
+    browser.new_context, browser.new_page = watched_context, watched_page
+    return browser
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """After each browser test: no page it opened reported a Content-Security-Policy violation."""
+    CSP.take()  # nothing left from an earlier test
+    yield
+    if "browser" not in request.fixturenames:
+        return
+    for context in CSP.owned:
+        context.close()
+    CSP.owned.clear()
+    violations = CSP.take()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def _is_browser_test(item: pytest.Item) -> bool:
@@ -60,7 +136,7 @@ def browser():
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         ARTIFACTS.mkdir(exist_ok=True)
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
+        yield _watched(instance)
         instance.close()
 
 

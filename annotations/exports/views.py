@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from papers.models import Paper, ReadingGroup
 from papers.permissions import is_moderator_or_owner, remember_membership
@@ -75,7 +75,7 @@ def _page(
     return render(request, "exports/export.html", context, status=400 if error else 200)
 
 
-@require_GET
+@require_safe
 def paper_export(request: HttpRequest, paper_id: int) -> HttpResponse:
     paper = _get_paper_for_user(request.user, paper_id)
     group = paper.group
@@ -92,7 +92,7 @@ def paper_export(request: HttpRequest, paper_id: int) -> HttpResponse:
     return _page(request, group, paper, chosen=name, scope=scope, error=error)
 
 
-@require_GET
+@require_safe
 def group_export(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(ReadingGroup.objects.visible_to(request.user), slug=slug)
     remember_membership(request.user, group)

@@ -47,7 +47,7 @@ def _landing(group: ReadingGroup, report: ImportReport) -> str:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_import(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(ReadingGroup.objects.visible_to(request.user), slug=slug)
     remember_membership(request.user, group)

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from papers.groups import member_ban
 from papers.models import AuditEntry, Membership, Paper
@@ -141,7 +141,7 @@ def _rows(user, items: list[QueueItem]) -> list[Row]:
 
 
 @login_required
-@require_GET
+@require_safe
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     memberships = _moderator_memberships(user)
@@ -273,7 +273,7 @@ def _item_links(entries: list[AuditEntry], group_ids: list[int]) -> dict[tuple[s
 
 
 @login_required
-@require_GET
+@require_safe
 def moderation_log(request: HttpRequest) -> HttpResponse:
     memberships = _moderator_memberships(request.user)
     if not memberships:

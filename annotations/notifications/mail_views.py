@@ -65,7 +65,7 @@ def mail_choice(request: HttpRequest, slug: str) -> HttpResponse:
 # A mail client's one-click POST (RFC 8058) carries no CSRF token, and needs none: the signed
 # token in the URL is the authentication, and all it can do is stop mail.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET: say what the link stops, with one button (a GET changes nothing: mail scanners
     open links). POST (the button, or the mail client's List-Unsubscribe-Post): stop it."""

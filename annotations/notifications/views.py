@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ..moments import ago
 from . import describe, services
@@ -49,7 +49,7 @@ class Item:
         )
 
 
-@require_GET
+@require_safe
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
@@ -79,7 +79,7 @@ def _shown_or_404(request: HttpRequest, notification_id: int) -> Notification:
         raise Http404("No such notification.") from None
 
 
-@require_GET
+@require_safe
 @login_required
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """A GET, so that the list's links are plain links (open in a new tab, no script): opening

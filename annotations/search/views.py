@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .parser import MAX_LENGTH
 from .query import Filters, hit_url, mark, search, statuses
@@ -20,7 +20,7 @@ KIND_LABELS = {
 }
 
 
-@require_GET
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     context = {

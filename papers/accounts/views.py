@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..hooks import hook
 from .services import api_token_get, api_token_regenerate
@@ -21,7 +21,7 @@ def _mail_section(request: HttpRequest) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def account(request: HttpRequest) -> HttpResponse:
     context = {
         "email": EmailAddress.objects.filter(user=request.user, primary=True).first(),
@@ -35,7 +35,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def token_regenerate(request: HttpRequest) -> HttpResponse:
     """GET asks for confirmation; POST replaces the token."""
     if request.method == "POST":

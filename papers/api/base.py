@@ -9,7 +9,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +17,7 @@ from rest_framework.views import set_rollback
 
 from ..errors import Conflict, UploadTooLarge
 from ..idempotency.api import IdempotentPosts
+from ..web.csp import BrowsableAPIRenderer
 
 
 def _one_line(messages: list[str]) -> str:

@@ -242,7 +242,7 @@ class GroupViewSet(
     @action(detail=True, methods=["get", "post", "patch", "delete"])
     def members(self, request, slug=None):
         group = self.get_object()
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # HEAD is a GET without the body
             if not permissions.can_list_members(request.user, group):
                 self._refuse("Only the group's members may see who is in it.")
             page = self.paginate_queryset(self._filtered(self._members(group)))
@@ -299,7 +299,7 @@ class GroupViewSet(
         if request.method == "DELETE":
             return self._delete_member(group, username)
         membership = self._member(group, username)
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # HEAD is a GET without the body
             return Response(MemberSerializer(membership).data)
         body, reason = self._without_reason()
         serializer = MemberChangeSerializer(data=body)
@@ -359,7 +359,7 @@ class GroupViewSet(
         group = self.get_object()
         invites = self._invites(group)
         context = self.get_serializer_context()
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # HEAD is a GET without the body
             page = self.paginate_queryset(invites)
             return self.get_paginated_response(
                 InviteSerializer(page, many=True, context=context).data
@@ -392,7 +392,7 @@ class GroupViewSet(
         invite = self._invites(group).filter(pk=invite_id).first()
         if invite is None:
             raise Http404("No such invite link.")
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # HEAD is a GET without the body
             return Response(InviteSerializer(invite, context=self.get_serializer_context()).data)
         invite_revoke(actor=request.user, invite=invite)
         return Response(status=status.HTTP_204_NO_CONTENT)

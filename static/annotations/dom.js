@@ -10,6 +10,8 @@ export function h(tag, attrs = {}, ...children) {
     if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
     // "html": the server's sanitised HTML (nh3).
     else if (name === "html") el.innerHTML = value;
+    // Through the CSSOM: the site's Content-Security-Policy refuses style="" attributes.
+    else if (name === "style") el.style.cssText = value;
     else el.setAttribute(name, value === true ? "" : value);
   }
   for (const child of children.flat()) {

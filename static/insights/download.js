@@ -1,8 +1,8 @@
 // "Download SVG": the map as a standalone file, `marginalia-argument-<paper id>.svg`. The whole
 // drawing (not the part in view), with the title and legend the page shows beside it, the
-// styles the page's CSS gives it written onto each element (a file has no stylesheet: colours,
-// dashes, fonts as the reader saw them, light or dark), links to the workspace made absolute,
-// and nothing of the page's machinery (focus, hover, ARIA roles).
+// styles the page's CSS gives it written onto each element as attributes (a file has no
+// stylesheet: colours, dashes, fonts as the reader saw them, light or dark), links to the
+// workspace made absolute, and nothing of the page's machinery (focus, hover, ARIA roles).
 
 const NS = "http://www.w3.org/2000/svg";
 // What the map's CSS sets on its elements. All but opacity and display are inherited in SVG,
@@ -94,10 +94,12 @@ function inlineStyles(original, copy, parentStyle) {
     const value = style.getPropertyValue(name);
     if (!value) continue;
     const inherited = parentStyle ? parentStyle.get(name) : INITIAL[name];
-    if (value !== inherited) declarations.push(`${name}:${value}`);
+    if (value !== inherited) declarations.push([name, value]);
   }
-  if (declarations.length) copy.setAttribute("style", declarations.join(";"));
-  else copy.removeAttribute("style");
+  // As presentation attributes, not style="": the page's Content-Security-Policy refuses inline
+  // styles, even on a copy, and every property here is also an SVG attribute.
+  copy.removeAttribute("style");
+  for (const [name, value] of declarations) copy.setAttribute(name, value);
   const mine = new Map(PROPERTIES.map((name) => [name, style.getPropertyValue(name)]));
   for (const name of Object.keys(INITIAL)) mine.set(name, INITIAL[name]); // not inherited
   const children = original.children;

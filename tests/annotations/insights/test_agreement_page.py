@@ -113,8 +113,13 @@ def test_the_disagreement_names_its_paragraph_and_readers(world, member):
     assert "3 members · 67% of their pairs differ" in text
     assert html.escape(p1.text[:40]) in text
     readings = re.search(r'<ul class="agreement-readings".*?</ul>', text, re.S).group(0)
-    chips = re.findall(r'style="--role: (#[0-9a-f]{6})">.*?</span>(\w+)</span>', readings)
-    assert chips == [("#0b5cad", "Claim"), ("#a14a00", "Evidence")]  # the roles' order
+    chips = re.findall(r'class="agreement-chip role-([a-z]+)">.*?</span>(\w+)</span>', readings)
+    assert chips == [("claim", "Claim"), ("evidence", "Evidence")]  # the roles' order
+    # Their colours: a <style> with the response's CSP nonce (no style="" attributes).
+    assert re.search(
+        r'<style nonce="[^"]+">\.role-claim\{--role:#0b5cad\}\.role-evidence\{--role:#a14a00\}',
+        text,
+    )
     assert re.findall(r'<span class="agreement-who">([^<]*)</span>', readings) == [
         "olive",
         "amina, ravi",

@@ -4,6 +4,7 @@ and the strip of roles along the paper, on the insights' scene (scene.py); what 
 does not see is not counted; a blind member's strip; a query count that does not grow; and the
 page without the setting."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -196,7 +197,8 @@ def test_the_group_page_shows_each_papers_overview(world, member_client, group):
     assert '<link rel="stylesheet" href="/static/css/insights/overview.css">' in html
     assert 'aria-label="Roles along the paper: claim at the start,' in html
     assert 'viewBox="0 0 10 1"' in html and f'fill="{THEORY}"' in html
-    assert f'style="--role: {CLAIM}"' in html and "Claim <strong>4</strong>" in html
+    assert '<li class="overview-role role-claim">' in html and "Claim <strong>4</strong>" in html
+    assert re.search(r'<style nonce="[^"]+">[^<]*\.role-claim\{--role:' + CLAIM + "}", html)
     assert "1 thread, 1 unanswered" in html
     assert "α 0.65" in html and "Members often read paragraphs differently" in html
     assert "Last activity <time" in html
