@@ -2,7 +2,7 @@
 worker died, paper uploads (papers.recovery) and annotation imports (annotations.imports.jobs)
 alike: running, with no heartbeat for MARGINALIA_IMPORT_STALE_SECONDS (or N). Cheap (one
 indexed query per kind when nothing is stale), for cron every minute or so; pages and the API
-also do it for the import they show. Prints what it marked."""
+also do it for the import they show. Prints how many it marked, and which."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
@@ -34,14 +34,10 @@ class Command(BaseCommand):
         except OperationalError as exc:  # SQLite busy with a long import's write: next time
             raise CommandError(f"The database is busy ({exc}); try again later.") from None
         if options["verbosity"] > 0:
-            self.stdout.write(
-                f"{len(papers)} paper import(s) and {len(jobs)} annotation import(s) marked "
-                "failed"
-                + (f": papers {_ids(papers)}" if papers else "")
-                + (f"; annotation imports {_ids(jobs)}" if jobs else "")
-                + "."
-            )
+            self.stdout.write(f"Paper imports marked failed: {_counted(papers)}.")
+            self.stdout.write(f"Annotation imports marked failed: {_counted(jobs)}.")
 
 
-def _ids(ids: list[int]) -> str:
-    return ", ".join(str(pk) for pk in sorted(ids))
+def _counted(ids: list[int]) -> str:
+    named = ", ".join(str(pk) for pk in sorted(ids))
+    return f"{len(ids)} ({named})" if ids else "0"
