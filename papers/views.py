@@ -47,6 +47,7 @@ from .groups import (
 from .hooks import hook
 from .models import AuditEntry, Invite, Membership, Paper, ReadingGroup
 from .permissions import can_add_paper
+from .recovery import paper_recover_if_stale
 from .services import UploadTooLarge, paper_delete, paper_import_retry, paper_import_start
 
 
@@ -105,6 +106,8 @@ def _group_page(
         .annotate(paragraph_count=Count("paragraphs"))
         .order_by("-created", "-id")
     )
+    for paper in papers:
+        paper_recover_if_stale(paper)  # no query unless an import lost its worker
     overviews = _paper_overviews(user, papers)
     for paper in papers:
         paper.overview = overviews.get(paper.pk)
