@@ -70,7 +70,10 @@ def group_import(request: HttpRequest, slug: str) -> HttpResponse:
             arguments = form.import_arguments()
             try:
                 if imports_in_background(len(arguments["data"])):
-                    job = import_job_start(user=request.user, group=group, **arguments)
+                    filename = form.cleaned_data["file"].name
+                    job = import_job_start(
+                        user=request.user, group=group, filename=filename, **arguments
+                    )
                     return redirect("annotations:import_job", slug=group.slug, job_id=job.pk)
                 report = import_file(user=request.user, group=group, **arguments)
             except ValidationError as exc:  # ImportRefused, UploadTooLarge

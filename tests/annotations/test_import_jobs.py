@@ -337,6 +337,7 @@ def test_the_page_sends_a_large_file_to_its_job_page_and_shows_the_report(
     page = browser.get(answer["Location"])
     assert page.status_code == 200
     text = page.content.decode()
+    assert "Importing export.json" in text
     assert "Imported." in text and "1 annotation" in text and "Dismiss" in text
 
 

@@ -106,6 +106,13 @@ def test_a_queued_or_beating_import_stays_importing(group, member, member_api, b
     assert member_api.get(f"/api/v1/papers/{paper.pk}/").json()["status"] == "importing"
 
 
+def test_the_group_page_shows_a_dead_import_failed(group, member, client):
+    _upload(group, member, beat_ago=60)
+    client.force_login(member)
+    text = client.get(f"/groups/{group.slug}/").content.decode()
+    assert "Import failed" in text and STOPPED in text
+
+
 def test_the_reading_page_shows_a_dead_import_failed_with_its_buttons(group, member, client):
     paper = _upload(group, member, beat_ago=60)
     client.force_login(member)
