@@ -143,3 +143,48 @@ def test_a_killed_worker_leaves_a_failed_import_that_retries(settings, tmp_path,
         tmp_path
     )
     assert paper.paragraphs.exists()
+
+
+def test_a_killed_worker_leaves_a_failed_annotation_import(settings, tmp_path, database_tasks):
+    """The same for an import of annotations (annotations.imports.jobs): the job is failed with
+    the same message, nothing of it was written, and its importer can dismiss it."""
+    from annotations.imports.jobs import import_jobs_recover
+    from annotations.imports.tasks import import_annotations_task
+    from annotations.models import AnnotationImport
+
+    group = make_group("Seminar")
+    member = make_user("amina")
+    group.memberships.create(user=member, role="member")
+    stored = Path(settings.MEDIA_ROOT) / "imports" / "upload.json"
+    stored.parent.mkdir(parents=True)
+    os.mkfifo(stored)
+    job = AnnotationImport.objects.create(
+        importer=member, group=group, source_file="imports/upload.json", size=1
+    )
+    papers = Paper.objects.count()
+    import_annotations_task.enqueue(job.pk)
+
+    worker = _worker(settings, tmp_path)
+    try:
+        beats = []
+
+        def beating() -> bool:
+            job.refresh_from_db()
+            if job.heartbeat is not None and job.heartbeat not in beats:
+                beats.append(job.heartbeat)
+            return len(beats) >= 2
+
+        _wait_for(worker, beating, "the job's heartbeat", tmp_path)
+        assert job.status == AnnotationImport.Status.RUNNING
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=PATIENCE)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+    assert import_jobs_recover() == []  # the default stale time: not yet
+    call_command("recover_imports", stale_seconds=0, verbosity=0)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (AnnotationImport.Status.FAILED, STOPPED)
+    assert Paper.objects.count() == papers
