@@ -282,3 +282,34 @@ def test_the_retry_service_refuses_what_is_not_failed(group, member):
     paper = _upload(group, member, status=Paper.Status.READY)
     with pytest.raises(ValidationError):
         paper_import_retry(actor=member, paper=paper)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_locked_by_a_live_write_is_skipped(group, member):
+    """PostgreSQL: while a worker's transaction holds the paper's row (the save), its heartbeat
+    waits on that lock; the recovery skips the row rather than fail a live import."""
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises writes instead")
+    paper = _upload(group, member, beat_ago=120)
+    locked, release = threading.Event(), threading.Event()
+
+    def saving():
+        try:
+            with transaction.atomic():
+                Paper.objects.select_for_update().get(pk=paper.pk)
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=saving)
+    writer.start()
+    try:
+        assert locked.wait(timeout=10)
+        assert papers_recover() == []
+    finally:
+        release.set()
+        writer.join()
+    assert papers_recover() == [paper.pk]
