@@ -162,6 +162,7 @@ class PaperViewSet(
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         paper = paper_import_retry(actor=request.user, paper=self.get_object())
+        # Read again as the detail shows it (the immediate backend may have run it already).
         paper = (
             Paper.objects.select_related("group", "created_by")
             .annotate(paragraph_count=Count("paragraphs"))

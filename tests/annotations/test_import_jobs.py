@@ -360,6 +360,14 @@ def test_the_job_page_shows_the_error_of_a_dead_worker_and_dismisses(member, gro
     assert answer.status_code == 302 and not AnnotationImport.objects.exists()
 
 
+def test_the_job_page_costs_few_queries(member, group, export_file, django_assert_max_num_queries):
+    job = _job(member, group, export_file)
+    browser = page_client(member)
+    browser.get(f"/groups/{group.slug}/import/{job.pk}/")
+    with django_assert_max_num_queries(5):  # session, user, the job, the navigation
+        assert browser.get(f"/groups/{group.slug}/import/{job.pk}/").status_code == 200
+
+
 @pytest.mark.parametrize("who", ["owner", "moderator", "outsider"])
 def test_a_job_page_is_its_importers_only(who, request, member, group, export_file):
     job = _job(member, group, export_file)
