@@ -541,5 +541,68 @@ class SearchEntry(models.Model):
         return f"{self.kind} {self.object_id}"
 
 
+class AnnotationImport(models.Model):
+    """An import of annotations run in the background (annotations.imports.jobs): the stored
+    file, what it goes into, how far it has got, and its report or its error. Seen by its
+    importer only; a finished one can be dismissed (deleted)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    importer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotation_imports"
+    )
+    group = models.ForeignKey(
+        ReadingGroup, on_delete=models.CASCADE, related_name="annotation_imports"
+    )
+    # A Hypothesis file's paper (None for a native export, which brings its own papers).
+    paper = models.ForeignKey(
+        Paper, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    default_role = models.CharField(max_length=40, blank=True)
+    # The uploaded file until the import ends (then deleted); never served at a URL.
+    source_file = models.FileField(upload_to="imports/", max_length=255, blank=True)
+    source_filename = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    report = models.JSONField(null=True, blank=True)  # ImportReport.as_dict(), once done
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    # Touched by the worker while it runs (papers.heartbeat); None while queued.
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="annotation_import_progress_range",
+            ),
+        ]
+        indexes = [
+            # The importer's own list, newest first.
+            models.Index(fields=["importer", "-created"], name="annotation_import_importer"),
+            # The recovery's question: running imports by heartbeat.
+            models.Index(
+                fields=["heartbeat"],
+                condition=Q(status="running"),
+                name="annotation_import_heartbeat",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} into {self.group_id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
 # Notifications' models live in their package; imported here so that Django finds them.
 from .notifications.models import Follow, MailChoice, Notification, PaperVisit  # noqa: E402, F401

@@ -39,6 +39,13 @@ urlpatterns += [
 # service as the import API (annotations.imports.views).
 urlpatterns += [
     path("groups/<slug:slug>/import/", import_views.group_import, name="group_import"),
+    # A background import's page (its importer's only) and its "Dismiss" button.
+    path("groups/<slug:slug>/import/<int:job_id>/", import_views.import_job, name="import_job"),
+    path(
+        "groups/<slug:slug>/import/<int:job_id>/dismiss/",
+        import_views.import_job_dismiss_page,
+        name="import_job_dismiss",
+    ),
 ]
 
 # Notifications' e-mail: a group's choices from the account page (POST), and the unsubscribe link

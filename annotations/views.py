@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from papers.models import Paper
-from papers.permissions import remember_membership
+from papers.permissions import can_retry_import, remember_membership
 from papers.reading import load_reading
+from papers.recovery import paper_recover_if_stale
 
 from .notifications.services import paper_visited
 from .workspace import load_workspace
@@ -32,7 +33,8 @@ def _get_paper_for_user(user, paper_id: int) -> Paper:
 
 @require_safe
 def paper_workspace(request: HttpRequest, paper_id: int) -> HttpResponse:
-    paper = _get_paper_for_user(request.user, paper_id)
+    # An import whose worker died is shown (and marked) failed, with "Try again".
+    paper = paper_recover_if_stale(_get_paper_for_user(request.user, paper_id))
     context = {"paper": paper, "reading": None}
     if paper.status == Paper.Status.READY:
         # A member's visit is recorded; the comments since the one before are marked "new".
@@ -46,4 +48,7 @@ def paper_workspace(request: HttpRequest, paper_id: int) -> HttpResponse:
     elif paper.status == Paper.Status.IMPORTING:
         # What the page's script polls until the import is done (static/papers/import-progress.js).
         context["import_poll"] = {"url": reverse("paper-detail", args=[paper.pk]), "every": 2000}
+    else:
+        # A failed import: who may dismiss it (delete it) may also retry it.
+        context["can_retry"] = can_retry_import(request.user, paper)
     return render(request, "annotations/paper_workspace.html", context)

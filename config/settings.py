@@ -306,6 +306,21 @@ MEDIA_ROOT = Path(os.environ.get("MARGINALIA_MEDIA_ROOT") or BASE_DIR / "media")
 MARGINALIA_ASYNC_IMPORT_BYTES = envint("MARGINALIA_ASYNC_IMPORT_BYTES", 1024 * 1024)
 MARGINALIA_IMPORT_TIMEOUT = envint("MARGINALIA_IMPORT_TIMEOUT", 120)
 MARGINALIA_IMPORT_MEMORY_MB = envint("MARGINALIA_IMPORT_MEMORY_MB", 2048)
+# A running background import touches its heartbeat this often (papers.heartbeat); one silent
+# for MARGINALIA_IMPORT_STALE_SECONDS lost its worker and is marked failed (papers.recovery,
+# `manage.py recover_imports`). The stale time measures silence, not the import's length: a few
+# heartbeats and a margin (docs/configuration.md says why it need not exceed the timeout).
+MARGINALIA_IMPORT_HEARTBEAT_SECONDS = envint("MARGINALIA_IMPORT_HEARTBEAT_SECONDS", 5)
+MARGINALIA_IMPORT_STALE_SECONDS = envint(
+    "MARGINALIA_IMPORT_STALE_SECONDS", 3 * MARGINALIA_IMPORT_HEARTBEAT_SECONDS + 15
+)
+if MARGINALIA_IMPORT_HEARTBEAT_SECONDS < 1:
+    raise ImproperlyConfigured("MARGINALIA_IMPORT_HEARTBEAT_SECONDS must be 1 or more")
+if MARGINALIA_IMPORT_STALE_SECONDS < 3 * MARGINALIA_IMPORT_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "MARGINALIA_IMPORT_STALE_SECONDS must be at least 3 heartbeats "
+        f"({3 * MARGINALIA_IMPORT_HEARTBEAT_SECONDS} s), or live imports would be marked failed"
+    )
 
 # Background tasks (django.tasks): "database" queues them in the database for `manage.py
 # db_worker` (django-tasks-db); "immediate" runs them in the process that enqueues them (the

@@ -11,10 +11,12 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.utils import timezone
 
+from .heartbeat import Heartbeat
 from .importing import ImportFailed, ParsedPaper, parse_document
 from .importing.isolation import ISOLATED_FORMATS, parse_isolated
 from .importing.pipeline import Progress
@@ -23,6 +25,7 @@ from .saving import paper_save
 
 __all__ = [
     "ImportProgress",
+    "paper_heartbeat",
     "paper_import_fail",
     "paper_import_run",
     "paper_progress_save",
@@ -59,6 +62,13 @@ def parse_upload(
 def paper_progress_save(*, paper_id: int, percent: int) -> None:
     """Record how far an importing paper has got (one UPDATE; nothing once it is done)."""
     Paper.objects.filter(pk=paper_id, status=Paper.Status.IMPORTING).update(progress=percent)
+
+
+def paper_heartbeat(*, paper_id: int) -> None:
+    """Say that the worker importing this paper is alive (one UPDATE; nothing once done)."""
+    Paper.objects.filter(pk=paper_id, status=Paper.Status.IMPORTING).update(
+        heartbeat=timezone.now()
+    )
 
 
 def paper_import_fail(*, paper_id: int, error: str) -> None:
@@ -101,16 +111,19 @@ def paper_import_run(*, paper_id: int) -> Paper | None:
     paper = Paper.objects.filter(pk=paper_id, status=Paper.Status.IMPORTING).first()
     if paper is None:
         return None
+    # Running from now on: the first beat here, the others from a thread until it is done.
+    paper_heartbeat(paper_id=paper.pk)
     try:
-        with paper.source_file.open("rb") as source:
-            data = source.read()
-        parsed = parse_upload(
-            data,
-            filename=paper.source_filename,
-            fmt=paper.source_format,
-            progress=ImportProgress(paper.pk),
-        )
-        return paper_save(parsed=parsed, title=None, paper=paper)
+        with Heartbeat(partial(paper_heartbeat, paper_id=paper.pk)):
+            with paper.source_file.open("rb") as source:
+                data = source.read()
+            parsed = parse_upload(
+                data,
+                filename=paper.source_filename,
+                fmt=paper.source_format,
+                progress=ImportProgress(paper.pk),
+            )
+            return paper_save(parsed=parsed, title=None, paper=paper)
     except ImportFailed as exc:
         paper_import_fail(paper_id=paper.pk, error=str(exc))
     except Paper.DoesNotExist:

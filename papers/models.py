@@ -373,6 +373,10 @@ class Paper(models.Model):
     # Percent of the import done: 0 when queued, 100 once ready; the reading page shows it.
     progress = models.PositiveSmallIntegerField(default=100)
     error = models.TextField(blank=True)
+    # Touched every few seconds by the worker while a background import runs (papers.heartbeat);
+    # None while queued. An importing paper whose heartbeat is older than
+    # MARGINALIA_IMPORT_STALE_SECONDS lost its worker (papers.recovery).
+    heartbeat = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -386,6 +390,14 @@ class Paper(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__gte=0) & Q(progress__lte=100), name="paper_progress_range"
+            ),
+        ]
+        indexes = [
+            # The recovery's question (papers.recovery): importing papers by heartbeat.
+            models.Index(
+                fields=["heartbeat"],
+                condition=Q(status="importing"),
+                name="paper_importing_heartbeat",
             ),
         ]
 

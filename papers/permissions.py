@@ -8,7 +8,8 @@ see but may not change answers 403. Which groups and papers a user sees is decid
 Changing papers:
 - add a paper to a group: active members (any role);
 - rename a paper: active members of its group;
-- delete a paper: the group's owners and moderators, and the member who uploaded it.
+- delete a paper: the group's owners and moderators, and the member who uploaded it; the same
+  may retry a failed import or dismiss it (delete it).
 
 Groups, members and invites (papers/README.md has the whole table):
 - change a group's settings or delete it: its owners;
@@ -185,6 +186,12 @@ def can_delete_paper(user, paper: Paper) -> bool:
     return membership.can_moderate or paper.created_by_id == user.pk
 
 
+def can_retry_import(user, paper: Paper) -> bool:
+    """Queue a failed import again from its stored file: who may delete (dismiss) it, the
+    group's owners and moderators and the uploader (`can_delete_paper`)."""
+    return can_delete_paper(user, paper)
+
+
 class CanChangePaper(BasePermission):
     """Active members of the paper's group may change it."""
 
@@ -197,3 +204,10 @@ class CanDeletePaper(BasePermission):
 
     def has_object_permission(self, request, view, obj) -> bool:
         return can_delete_paper(request.user, obj)
+
+
+class CanRetryImport(BasePermission):
+    """Owners and moderators of the paper's group, or its uploader, may retry its import."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can_retry_import(request.user, obj)

@@ -31,6 +31,7 @@ __all__ = [
     "check_upload_size",
     "paper_delete",
     "paper_import",
+    "paper_import_retry",
     "paper_import_start",
     "paper_rename",
 ]
@@ -147,6 +148,36 @@ def _enqueue_import(paper_id: int) -> None:
         paper_import_fail(
             paper_id=paper_id, error="The import could not be queued; please upload it again."
         )
+
+
+def paper_import_retry(*, actor, paper: Paper) -> Paper:
+    """Queue a failed import again from its stored upload: the paper is importing at 0% once
+    more, and `papers.tasks.import_paper_task` runs it as it ran the first time."""
+    if not permissions.can_retry_import(actor, paper):
+        raise PermissionDenied(
+            "Only the group's owners and moderators, or the member who added it, may retry "
+            "its import."
+        )
+    if paper.status != Paper.Status.FAILED:
+        raise ValidationError(
+            f"Only a failed import can be tried again; this one is {paper.status}."
+        )
+    if not paper.source_file:
+        raise ValidationError("There is no stored file to import again; upload it again.")
+    with transaction.atomic():
+        retried = Paper.objects.filter(pk=paper.pk, status=Paper.Status.FAILED).update(
+            status=Paper.Status.IMPORTING, progress=0, error="", heartbeat=None
+        )
+        if not retried:
+            raise ValidationError("This import is already being tried again.")
+        transaction.on_commit(partial(_enqueue_import, paper.pk))
+    paper.status, paper.progress, paper.error, paper.heartbeat = (
+        Paper.Status.IMPORTING,
+        0,
+        "",
+        None,
+    )
+    return paper
 
 
 def paper_rename(*, actor, paper: Paper, title: str) -> Paper:

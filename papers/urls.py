@@ -12,6 +12,9 @@ urlpatterns = [
     path("groups/new/", views.group_create_page, name="group_create"),
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
     path("groups/<slug:slug>/upload/", views.paper_upload, name="paper_upload"),
+    # A failed import's buttons on its reading page (annotations:paper_workspace).
+    path("papers/<int:paper_id>/retry/", views.paper_retry, name="paper_retry"),
+    path("papers/<int:paper_id>/dismiss/", views.paper_dismiss, name="paper_dismiss"),
     path("groups/<slug:slug>/settings/", views.group_settings, name="group_settings"),
     path("groups/<slug:slug>/delete/", views.group_delete_page, name="group_delete"),
     path("groups/<slug:slug>/leave/", views.group_leave, name="group_leave"),

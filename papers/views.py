@@ -45,9 +45,10 @@ from .groups import (
     member_unban,
 )
 from .hooks import hook
-from .models import AuditEntry, Invite, Membership, ReadingGroup
+from .models import AuditEntry, Invite, Membership, Paper, ReadingGroup
 from .permissions import can_add_paper
-from .services import UploadTooLarge, paper_import_start
+from .recovery import paper_recover_if_stale
+from .services import UploadTooLarge, paper_delete, paper_import_retry, paper_import_start
 
 
 def _get_group_for_user(user, slug: str) -> ReadingGroup:
@@ -105,6 +106,8 @@ def _group_page(
         .annotate(paragraph_count=Count("paragraphs"))
         .order_by("-created", "-id")
     )
+    for paper in papers:
+        paper_recover_if_stale(paper)  # no query unless an import lost its worker
     overviews = _paper_overviews(user, papers)
     for paper in papers:
         paper.overview = overviews.get(paper.pk)
@@ -155,6 +158,37 @@ def paper_upload(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = PaperUploadForm()
     return render(request, "papers/upload.html", {"group": group, "form": form}, status=status)
+
+
+def _get_paper_for_user(user, paper_id: int) -> Paper:
+    """The paper, or 404 when it does not exist or the user may not see it."""
+    paper = get_object_or_404(Paper.objects.visible_to(user).select_related("group"), pk=paper_id)
+    permissions.remember_membership(user, paper.group)
+    return paper
+
+
+@login_required
+@require_POST
+def paper_retry(request: HttpRequest, paper_id: int) -> HttpResponse:
+    """The failed import's "Try again" button: queue it again from the stored file."""
+    paper = _get_paper_for_user(request.user, paper_id)
+    try:
+        paper_import_retry(actor=request.user, paper=paper)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(paper)
+
+
+@login_required
+@require_POST
+def paper_dismiss(request: HttpRequest, paper_id: int) -> HttpResponse:
+    """The failed import's "Dismiss" button: delete the paper, back to its group's page."""
+    paper = _get_paper_for_user(request.user, paper_id)
+    if paper.status != Paper.Status.FAILED:
+        raise PermissionDenied("Only a failed import can be dismissed here.")
+    paper_delete(actor=request.user, paper=paper)
+    messages.success(request, f"The failed import of “{paper.title}” was dismissed.")
+    return redirect("papers:group_detail", slug=paper.group.slug)
 
 
 # Groups: create, settings, delete

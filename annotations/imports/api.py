@@ -1,24 +1,46 @@
-"""`POST /api/v1/imports/`: a native export or a Hypothesis search result, into a group.
+"""`/api/v1/imports/`: a native export or a Hypothesis search result, into a group.
 
-Thin: it finds the group (and paper) the caller may see, reads the upload, and calls
-annotations.imports.import_file, which checks the file and the caller's membership and writes
-everything or nothing. Answers 201 with the import's report; 404 for a group or paper the caller
-cannot see, 403 for a group they see but are not an active member of, 400 for a bad file (one
-line saying what and where), 413 over MARGINALIA_MAX_UPLOAD_MB.
+POST is thin: it finds the group (and paper) the caller may see and checks their membership
+and the size (404 for a group or paper the caller cannot see, 403 for a group they see but are
+not an active member of, 413 over MARGINALIA_MAX_UPLOAD_MB). Then a file under
+MARGINALIA_ASYNC_IMPORT_BYTES is imported at once (`import_file`: 201 with the report, 400 with
+one line for a bad file), and a larger one is stored and queued as a background job
+(`import_job_start`: 202 with the job, `Location` naming `imports/{id}/` to poll). Both run the
+same `import_file`, checked in a child process within the import limits.
+
+`imports/` lists the caller's own jobs, `imports/{id}/` is one of them (anyone else's is 404),
+DELETE dismisses a finished one.
 """
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import NotFound
+import json
+
+from django.urls import reverse
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from papers.api.base import APIv1Settings
 from papers.models import Paper, ReadingGroup
+from papers.permissions import can_add_paper
 from papers.services import check_upload_size
 
+from ..models import AnnotationImport
 from . import import_file
+from .jobs import (
+    import_job_dismiss,
+    import_job_recover_if_stale,
+    import_job_start,
+    imports_in_background,
+)
+from .services import NOT_A_MEMBER
 
 
 class ImportRequestSerializer(serializers.Serializer):
@@ -27,7 +49,9 @@ class ImportRequestSerializer(serializers.Serializer):
         required=False, help_text="Multipart: the export (.json) or Hypothesis search result."
     )
     data = serializers.JSONField(
-        required=False, help_text="JSON body: the file's content as an object, instead of file."
+        required=False,
+        allow_null=True,  # refused below with the one message every non-object gets
+        help_text="JSON body: the file's content as an object, instead of file.",
     )
     paper = serializers.IntegerField(
         required=False, help_text="Hypothesis only: the existing paper the annotations go onto."
@@ -37,6 +61,15 @@ class ImportRequestSerializer(serializers.Serializer):
         help_text="Hypothesis only: the role of annotations whose tags name none of the "
         "group's roles (default: the group's first active role).",
     )
+
+    def validate_data(self, value):
+        # A multipart `data` arrives as text: the file's content, which the import reads.
+        if not isinstance(value, dict | str):
+            raise serializers.ValidationError(
+                "Send the file's content as a JSON object (a Marginalia export or a "
+                "Hypothesis search result)."
+            )
+        return value
 
     def validate(self, attrs):
         if ("file" in attrs) == ("data" in attrs):
@@ -59,21 +92,95 @@ ImportReportSerializer = inline_serializer(
 )
 
 
-class ImportViewSet(APIv1Settings, viewsets.ViewSet):
+@extend_schema_field(ImportReportSerializer)
+class ReportField(serializers.JSONField):
+    """The import's report (as 201 answers it), null until it is done."""
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """A background import as its importer polls it."""
+
+    group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    report = ReportField(read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AnnotationImport
+        fields = [
+            "id",
+            "url",
+            "status",
+            "progress",
+            "group",
+            "paper",
+            "default_role",
+            "source_filename",
+            "size",
+            "report",
+            "error",
+            "created",
+            "started",
+            "finished",
+            "heartbeat",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, job) -> str:
+        return reverse("import-detail", args=[job.pk])
+
+
+@extend_schema_view(
+    list=extend_schema(description="The caller's own background imports, newest first."),
+    retrieve=extend_schema(
+        description="One of the caller's background imports (anyone else's: 404): `status` "
+        "queued, running, done (with `report`) or failed (with `error`); `progress` 0-100. "
+        "One whose worker stopped is answered, and marked, failed: "
+        '"The import stopped unexpectedly; try again."'
+    ),
+    destroy=extend_schema(
+        description="Dismiss a finished (done or failed) import: its record goes, what it "
+        "imported stays. 400 while it is queued or running."
+    ),
+)
+class ImportViewSet(
+    APIv1Settings,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     """Import a file made by an export, or a Hypothesis search result, into a group."""
 
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, JSONParser]
+    serializer_class = ImportJobSerializer
+
+    def get_queryset(self):
+        # The importer's own jobs only: anyone else's answers 404. The group's slug in the
+        # same query (no query per job).
+        return AnnotationImport.objects.filter(importer_id=self.request.user.pk).select_related(
+            "group"
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        job = import_job_recover_if_stale(self.get_object())
+        return Response(self.get_serializer(job).data)
+
+    def perform_destroy(self, instance):
+        import_job_dismiss(actor=self.request.user, job=instance)
 
     @extend_schema(
         request={
             "multipart/form-data": ImportRequestSerializer,
             "application/json": ImportRequestSerializer,
         },  # fmt: skip
-        responses={201: ImportReportSerializer},
+        responses={201: ImportReportSerializer, 202: ImportJobSerializer},
         description="A native export (`format=json`, a paper's or a group's) becomes new papers "
-        "of the group; a Hypothesis search result goes onto `paper`. 400 with one line naming "
-        "what is wrong in the file and where; nothing is written then. See docs/imports.md.",
+        "of the group; a Hypothesis search result goes onto `paper`. A file under "
+        "MARGINALIA_ASYNC_IMPORT_BYTES is imported at once: 201 with the report, or 400 with "
+        "one line naming what is wrong in the file and where (nothing is written then). A "
+        "larger one answers 202 at once with the job, and `Location` (`imports/{id}/`) to poll "
+        "until it is done (with the report) or failed (with that line). See docs/imports.md.",
     )
     def create(self, request):
         upload = request.FILES.get("file")
@@ -91,11 +198,24 @@ class ImportViewSet(APIv1Settings, viewsets.ViewSet):
             paper = Paper.objects.visible_to(request.user).filter(pk=given["paper"]).first()
             if paper is None or paper.group_id != group.pk:
                 raise NotFound("There is no paper with this id in this group.")
-        report = import_file(
-            user=request.user,
-            group=group,
-            data=upload.read() if upload is not None else given["data"],
-            paper=paper,
-            default_role=given.get("role"),
+        if not can_add_paper(request.user, group):
+            raise PermissionDenied(NOT_A_MEMBER)  # before the file is read
+        data = upload.read() if upload is not None else given["data"]
+        if isinstance(data, dict):
+            data = json.dumps(data).encode()
+        elif isinstance(data, str):
+            data = data.encode("utf-8")
+        arguments = {"user": request.user, "group": group, "data": data, "paper": paper,
+                     "default_role": given.get("role")}  # fmt: skip
+        if not imports_in_background(len(data)):
+            report = import_file(**arguments)
+            return Response(report.as_dict(), status=status.HTTP_201_CREATED)
+        filename = upload.name if upload is not None else ""
+        job = import_job_start(**arguments, filename=filename)
+        job = self.get_queryset().get(pk=job.pk)  # as a worker may have left it (immediate)
+        location = request.build_absolute_uri(reverse("import-detail", args=[job.pk]))
+        return Response(
+            self.get_serializer(job).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": location},
         )
-        return Response(report.as_dict(), status=status.HTTP_201_CREATED)

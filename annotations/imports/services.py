@@ -1,54 +1,31 @@
-"""`import_file`: the one entry point of imports (API, command, tests).
+"""`import_file`: the one entry point of imports (API, command, background jobs, tests).
 
-It reads the bytes within the upload limit, tells the kinds apart (a native paper or group
-export, a Hypothesis search result), checks the whole file before writing anything, and writes
-in one transaction: a refused file leaves no row behind.
+It reads the bytes within the upload limit and checks the whole file in a child process with
+the import limits (`annotations.imports.checking`; a dict already in memory is checked here),
+then writes in one transaction: a refused file leaves no row behind. A background import
+(`annotations.imports.jobs`) calls it as the API does, with `progress` and `on_written`.
 
 Who may import: active members of the target group (any role), as they may add papers
 (`papers.permissions.can_add_paper`).
 """
 
-import json
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from papers.importing.pipeline import Progress
 from papers.models import Paper, ReadingGroup
 from papers.permissions import can_add_paper
-from papers.services import check_upload_size
 
 from ..search.index import papers_index
 from . import hypothesis, native
+from .checking import NEITHER, check_document, check_isolated, parse
 from .report import ImportRefused, ImportReport
 
+__all__ = ["NOT_A_MEMBER", "import_file", "parse"]
+
 NOT_A_MEMBER = "Only active members of this group may import into it."
-
-
-def parse(data: bytes | str | dict) -> dict:
-    """The file as a JSON object, or ImportRefused (UploadTooLarge over the size limit)."""
-    if isinstance(data, dict):
-        return data
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    check_upload_size(len(data))
-    if not data.strip():
-        raise ImportRefused("The file is empty.")
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportRefused("The file is not UTF-8 text, so it is not JSON.") from None
-    except RecursionError:
-        raise ImportRefused(
-            "The file is not JSON this importer reads: nested too deeply."
-        ) from None
-    except ValueError as error:  # json.JSONDecodeError, or a number too long to read
-        raise ImportRefused(f"The file is not JSON: {error}.") from None
-    if not isinstance(document, dict):
-        raise ImportRefused(
-            "The file holds JSON, but not an object: expected a Marginalia export or a "
-            "Hypothesis search result."
-        )
-    return document
 
 
 def _paper_of(group: ReadingGroup, paper: Paper | int) -> Paper:
@@ -69,39 +46,46 @@ def import_file(
     data: bytes | str | dict,
     paper: Paper | int | None = None,
     default_role: str | None = None,
+    progress: Progress | None = None,
+    on_written: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import a native export (new papers in `group`) or a Hypothesis search result (onto
     `paper`, an existing paper of `group`; `default_role` for annotations whose tags name no
-    role). Raises PermissionDenied, ImportRefused (nothing written) or UploadTooLarge."""
+    role). Raises PermissionDenied, ImportRefused (nothing written) or UploadTooLarge.
+
+    `progress` hears the fraction of the checking done (the child's); `on_written(report)` is
+    called inside the transaction once everything is written, and what it raises undoes it."""
     if not can_add_paper(user, group):
         raise PermissionDenied(NOT_A_MEMBER)
-    document = parse(data)
-    if native.is_native(document):
+    if isinstance(data, dict):
+        kind, checked = check_document(data)
+    else:
+        kind, checked = check_isolated(data, progress=progress)
+    if kind == "native":
         if paper is not None:
             raise ImportRefused(
                 "paper: a Marginalia export brings its own papers; leave the paper out."
             )
-        checked = native.check(document)
         report = ImportReport(kind="native")
         with transaction.atomic():
             native.write(checked, group=group, user=user, report=report)
             papers_index(report.papers)
+            if on_written is not None:
+                on_written(report)
         return report
-    if hypothesis.is_hypothesis(document):
+    if kind == "hypothesis":
         if paper is None:
             raise ImportRefused(
                 "paper: a Hypothesis file goes onto an existing paper of the group; give its id."
             )
-        rows = hypothesis.check(document)
         target = _paper_of(group, paper)
         report = ImportReport(kind="hypothesis")
         with transaction.atomic():
             hypothesis.write(
-                rows, paper=target, user=user, default_role=default_role, report=report
+                checked, paper=target, user=user, default_role=default_role, report=report
             )
             papers_index([target.pk])
+            if on_written is not None:
+                on_written(report)
         return report
-    raise ImportRefused(
-        'This is neither a Marginalia export (a "schema" of marginalia-export/1) nor a '
-        'Hypothesis search result ("rows").'
-    )
+    raise ImportRefused(NEITHER)

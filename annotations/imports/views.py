@@ -1,6 +1,9 @@
 """The import page, /groups/<slug>/import/: upload a Marginalia JSON export or a Hypothesis
 search result into a group, through `annotations.imports.import_file` (as the API and the
-`import_export` command do).
+`import_export` command do). A file from MARGINALIA_ASYNC_IMPORT_BYTES on is imported in the
+background (`annotations.imports.jobs`): the page redirects to the job's page,
+/groups/<slug>/import/<id>/, which shows its progress (polling the API) and then its report or
+its error, and where a finished job is dismissed. A job is its importer's only (404 otherwise).
 
 Permissions as the paper upload page and the API: a group the user may not see answers 404;
 one they see but are not an active member of (a public group, the banned) 403. A refused file
@@ -16,14 +19,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from papers.models import ReadingGroup
 from papers.permissions import can_add_paper, remember_membership
 from papers.services import UploadTooLarge
 
+from ..models import AnnotationImport
 from . import ImportReport, import_file
 from .forms import ImportForm
+from .jobs import (
+    import_job_dismiss,
+    import_job_recover_if_stale,
+    import_job_start,
+    imports_in_background,
+)
 from .services import NOT_A_MEMBER
 
 # How many rows that found no place are named in the page's message; the rest are counted.
@@ -57,8 +67,15 @@ def group_import(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, group=group)
         if form.is_valid():
+            arguments = form.import_arguments()
             try:
-                report = import_file(user=request.user, group=group, **form.import_arguments())
+                if imports_in_background(len(arguments["data"])):
+                    filename = form.cleaned_data["file"].name
+                    job = import_job_start(
+                        user=request.user, group=group, filename=filename, **arguments
+                    )
+                    return redirect("annotations:import_job", slug=group.slug, job_id=job.pk)
+                report = import_file(user=request.user, group=group, **arguments)
             except ValidationError as exc:  # ImportRefused, UploadTooLarge
                 form.add_error(None, " ".join(exc.messages))
                 form.too_large = isinstance(exc, UploadTooLarge)
@@ -72,3 +89,52 @@ def group_import(request: HttpRequest, slug: str) -> HttpResponse:
         form = ImportForm(group=group)
     context = {"group": group, "form": form}
     return render(request, "imports/group_import.html", context, status=status)
+
+
+def _get_job_for_user(user, slug: str, job_id: int) -> AnnotationImport:
+    """The user's own job into this group, or 404 (anyone else's, or another group's)."""
+    return get_object_or_404(
+        AnnotationImport.objects.select_related("group", "paper"),
+        pk=job_id,
+        importer=user,
+        group__slug=slug,
+    )
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = import_job_recover_if_stale(_get_job_for_user(request.user, slug, job_id))
+    context = {"group": job.group, "job": job}
+    if job.status == AnnotationImport.Status.DONE:
+        report = ImportReport(**_report_fields(job.report))
+        context["summary"] = report.summary()
+        context["not_anchored"] = _not_anchored_message(report) if report.not_anchored else ""
+        context["landing"] = _landing(job.group, report)
+    elif not job.is_finished:
+        # What the page's script polls until the job ends (static/papers/import-progress.js).
+        context["import_poll"] = {
+            "url": reverse("import-detail", args=[job.pk]),
+            "every": 2000,
+            "pending": [AnnotationImport.Status.QUEUED, AnnotationImport.Status.RUNNING],
+        }
+    return render(request, "imports/import_job.html", context)
+
+
+def _report_fields(report: dict) -> dict:
+    """ImportReport's fields from its `as_dict()` (which adds a few names of its own)."""
+    known = ImportReport.__dataclass_fields__
+    return {key: value for key, value in report.items() if key in known}
+
+
+@login_required
+@require_POST
+def import_job_dismiss_page(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = _get_job_for_user(request.user, slug, job_id)
+    try:
+        import_job_dismiss(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("annotations:import_job", slug=slug, job_id=job.pk)
+    messages.success(request, "The import was dismissed.")
+    return redirect("annotations:group_import", slug=slug)

@@ -19,9 +19,11 @@ from ..models import Citation, Paper, ReadingGroup
 from ..permissions import (
     CanChangePaper,
     CanDeletePaper,
+    CanRetryImport,
     can_add_paper,
     remember_membership,
 )
+from ..recovery import paper_recover_if_stale
 from ..serializers import (
     PaperCreateSerializer,
     PaperDetailSerializer,
@@ -33,6 +35,7 @@ from ..serializers import (
 from ..services import (
     check_upload_size,
     paper_delete,
+    paper_import_retry,
     paper_import_start,
     paper_rename,
 )
@@ -53,6 +56,22 @@ from .base import APIv1Settings
     partial_update=extend_schema(
         request=PaperUpdateSerializer, responses={200: PaperDetailSerializer}
     ),
+    retrieve=extend_schema(
+        description="The paper. An import whose worker stopped (no heartbeat for "
+        "MARGINALIA_IMPORT_STALE_SECONDS) is answered, and marked, `failed` with `error` "
+        '"The import stopped unexpectedly; try again."'
+    ),
+    destroy=extend_schema(
+        description="Delete the paper (a failed import too: dismissing it). The group's owners "
+        "and moderators, and the member who added it."
+    ),
+    retry=extend_schema(
+        request=None,
+        responses={202: PaperDetailSerializer},
+        description="Queue a failed import again from its stored file: 202 with the paper, "
+        "`importing` at 0%, and `Location` to poll. Who may delete the paper may retry it (403 "
+        "for other members); 400 when it is not failed or has no stored file.",
+    ),
     paragraphs=extend_schema(responses={200: ParagraphSerializer(many=True)}),
     references=extend_schema(responses={200: ReferenceSerializer(many=True)}),
 )
@@ -71,7 +90,7 @@ class PaperViewSet(
     def get_queryset(self):
         # The group's slug and the uploader's name in every row (no query per paper).
         papers = Paper.objects.visible_to(self.request.user).select_related("group", "created_by")
-        if self.action in ("paragraphs", "references", "destroy"):
+        if self.action in ("paragraphs", "references", "destroy", "retry"):
             return papers
         # The paragraph count in the same query (no query per paper).
         papers = papers.annotate(paragraph_count=Count("paragraphs")).order_by("-created", "-id")
@@ -98,10 +117,12 @@ class PaperViewSet(
             return [(IsAuthenticated & CanChangePaper)()]
         if self.action == "destroy":
             return [(IsAuthenticated & CanDeletePaper)()]
+        if self.action == "retry":
+            return [(IsAuthenticated & CanRetryImport)()]
         return [AllowAny()]
 
     def check_object_permissions(self, request, obj):
-        if self.action in ("partial_update", "destroy"):
+        if self.action in ("partial_update", "destroy", "retry"):
             # The caller's membership, asked once for the permission class and the service.
             remember_membership(request.user, obj.group)
         super().check_object_permissions(request, obj)
@@ -131,6 +152,27 @@ class PaperViewSet(
         return Response(
             data,
             status=status.HTTP_201_CREATED if done else status.HTTP_202_ACCEPTED,
+            headers={"Location": location},
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        paper = paper_recover_if_stale(self.get_object())
+        return Response(PaperDetailSerializer(paper, context=self.get_serializer_context()).data)
+
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        paper = paper_import_retry(actor=request.user, paper=self.get_object())
+        # Read again as the detail shows it (the immediate backend may have run it already).
+        paper = (
+            Paper.objects.select_related("group", "created_by")
+            .annotate(paragraph_count=Count("paragraphs"))
+            .prefetch_related("sections")
+            .get(pk=paper.pk)
+        )
+        location = request.build_absolute_uri(reverse("paper-detail", args=[paper.pk]))
+        return Response(
+            PaperDetailSerializer(paper, context=self.get_serializer_context()).data,
+            status=status.HTTP_202_ACCEPTED,
             headers={"Location": location},
         )
 

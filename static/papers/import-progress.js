@@ -1,10 +1,12 @@
-// The reading page of a paper still being imported: asks the API how far the import has got,
-// moves the progress bar, and reloads the page once the paper is ready or has failed. Without
-// JavaScript, a <noscript> refresh in the page does the same, less smoothly.
+// A page of an import still running (a paper's reading page, an annotation import's page): asks
+// the API how far the import has got, moves the progress bar, and reloads the page once it has
+// ended (the page then shows the result). `config.pending` names the statuses that mean "still
+// running" (a paper's: importing). Without JavaScript, a <noscript> refresh does the same.
 
 const config = JSON.parse(document.getElementById("import-poll").textContent);
 const bar = document.getElementById("import-progress");
 const text = document.getElementById("import-progress-text");
+const pending = config.pending || ["importing"];
 
 function later(delay = config.every) {
   window.setTimeout(poll, delay);
@@ -29,13 +31,13 @@ async function poll() {
     window.location.reload(); // gone or no longer visible: the page says so
     return;
   }
-  const paper = await response.json();
-  if (paper.status !== "importing") {
+  const item = await response.json();
+  if (!pending.includes(item.status)) {
     window.location.reload();
     return;
   }
-  bar.value = paper.progress;
-  text.textContent = `${paper.progress}%`;
+  bar.value = item.progress;
+  text.textContent = `${item.progress}%`;
   later();
 }
 

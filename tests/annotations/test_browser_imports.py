@@ -68,3 +68,31 @@ def test_a_member_imports_a_paper_export_and_lands_on_it(signed_in, live_server,
     page.locator(f'mark.hl[data-annotation="{imported.pk}"]').click()  # opens the panel
     expect(page.locator(".ws-note")).to_have_text(NOTE)
     page.screenshot(path=str(ARTIFACTS / "import-landed.png"), full_page=True)
+
+
+def test_a_large_import_shows_its_progress_then_its_report(signed_in, live_server, world, settings):
+    """A file over MARGINALIA_ASYNC_IMPORT_BYTES goes to a background job: the page follows it
+    (polling the API) while it is queued, and shows the report once a worker has run it."""
+    from annotations.imports.running import import_job_run
+    from annotations.models import AnnotationImport
+
+    settings.MARGINALIA_ASYNC_IMPORT_BYTES = 1024
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # no worker
+    page = signed_in(world["amina"])
+    target = world["target"]
+    page.goto(live_server.url + f"/groups/{target.slug}/import/")
+    page.get_by_label("File").set_input_files(str(world["file"]))
+    page.get_by_role("button", name="Import").click()
+
+    job = AnnotationImport.objects.get()
+    expect(page).to_have_url(live_server.url + f"/groups/{target.slug}/import/{job.pk}/")
+    expect(page.locator(".status-box")).to_contain_text("Queued.")
+    expect(page.locator("#import-progress")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "import-job-queued.png"), full_page=True)
+
+    import_job_run(job_id=job.pk)  # the worker's part, here
+    expect(page.locator(".status-box")).to_contain_text("Imported.", timeout=10_000)
+    expect(page.locator(".status-box")).to_contain_text("1 annotation")
+    page.get_by_role("link", name="Go to what was imported").click()
+    new = Paper.objects.get(group=target)
+    expect(page).to_have_url(live_server.url + f"/papers/{new.pk}/")

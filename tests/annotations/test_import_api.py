@@ -154,7 +154,8 @@ def test_a_paper_the_caller_cannot_see_is_404(member_client, group, db):
 
 
 def test_wrong_method(member_client):
-    assert member_client.get(URL).status_code == 405
+    # GET lists the caller's background imports (tests/annotations/test_import_jobs.py).
+    assert member_client.put(URL, {}, content_type="application/json").status_code == 405
 
 
 # The command

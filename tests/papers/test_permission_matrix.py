@@ -24,7 +24,8 @@ import pytest
 from django.test import Client
 
 from papers.groups import invite_create
-from papers.models import Membership, ReadingGroup
+from papers.models import Membership, Paper, ReadingGroup
+from papers.saving import store_source
 from tests.conftest import join, make_user
 
 from .makers import make_paper
@@ -98,6 +99,11 @@ ROWS = [
     api("paper argument post", "post", "papers/{paper}/argument/", "405 405 405 405 405 405", "405 405 405 405 405 405"),
     api("paper rename", "patch", "papers/{paper}/", "401 404 200 200 200 404", "401 403 200 200 200 403", {"title": "New title"}),
     api("paper delete", "delete", "papers/{paper}/", "401 404 403 204 204 404", "401 403 403 204 204 403"),
+    # A failed import, uploaded by the member (amina): who may delete it may retry it.
+    api("failed import retry", "post", "papers/{failed}/retry/", "401 404 202 202 202 404", "401 403 202 202 202 403"),
+    api("failed import dismiss", "delete", "papers/{failed}/", "401 404 204 204 204 404", "401 403 204 204 204 403"),
+    api("ready paper retry", "post", "papers/{paper}/retry/", "401 404 403 400 400 404", "401 403 403 400 400 403"),
+    api("retry get", "get", "papers/{failed}/retry/", "405 405 405 405 405 405", "405 405 405 405 405 405"),
     # API: exports (annotations.exports.api; what is in them: tests/annotations/test_export_api.py)
     api("group export", "get", "groups/{slug}/export/?format=csv", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     api("group export post", "post", "groups/{slug}/export/", "405 405 405 405 405 405", "405 405 405 405 405 405"),
@@ -131,6 +137,11 @@ ROWS = [
     page("invite revoke", "post", "/groups/{slug}/invites/{invite}/revoke/", "302 404 403 302 302 404", "302 403 403 302 302 403"),
     page("upload page", "get", "/groups/{slug}/upload/", "302 404 200 200 200 404", "302 403 200 200 200 403"),
     page("reading page", "get", "/papers/{paper}/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
+    page("failed import page", "get", "/papers/{failed}/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
+    page("failed import retry", "post", "/papers/{failed}/retry/", "302 404 302 302 302 404", "302 403 302 302 302 403"),
+    page("failed import retry get", "get", "/papers/{failed}/retry/", "302 405 405 405 405 405", "302 405 405 405 405 405"),
+    page("failed import dismiss", "post", "/papers/{failed}/dismiss/", "302 404 302 302 302 404", "302 403 302 302 302 403"),
+    page("ready paper dismiss", "post", "/papers/{paper}/dismiss/", "302 404 403 403 403 404", "302 403 403 403 403 403"),
     page("group export page", "get", "/groups/{slug}/export/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     page("argument map", "get", "/papers/{paper}/argument/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
     page("agreement page", "get", "/papers/{paper}/agreement/", "404 404 200 200 200 404", "200 200 200 200 200 200"),
@@ -148,6 +159,15 @@ def world(request, group, owner, moderator, member, banned, outsider):
     join(group, make_user("amos"))
     make_user("nell")
     paper = make_paper(group, title=PRIVATE_TITLE, user=owner)
+    failed = Paper.objects.create(
+        group=group,
+        title=PRIVATE_TITLE + " (upload)",
+        created_by=member,
+        source_format="markdown",
+        source_file=store_source(sha256="f" * 64, data=MARKDOWN.encode()),
+        status=Paper.Status.FAILED,
+        error="The import stopped unexpectedly; try again.",
+    )
     invite = invite_create(actor=owner, group=group)
     users = {"owner": owner, "moderator": moderator, "member": member, "banned": banned}
     return {
@@ -157,6 +177,7 @@ def world(request, group, owner, moderator, member, banned, outsider):
             "slug": group.slug,
             "name": group.name,
             "paper": paper.pk,
+            "failed": failed.pk,
             "invite": invite.pk,
             "token": invite.token,
         },
@@ -231,6 +252,8 @@ def test_the_matrix_covers_every_group_url():
         "papers:group_create",
         "papers:group_detail",
         "papers:paper_upload",
+        "papers:paper_retry",
+        "papers:paper_dismiss",
         "papers:group_settings",
         "papers:group_delete",
         "papers:group_leave",
