@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from papers.models import ReadingGroup
 from papers.permissions import can_add_paper, remember_membership
@@ -102,7 +102,7 @@ def _get_job_for_user(user, slug: str, job_id: int) -> AnnotationImport:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     job = import_job_recover_if_stale(_get_job_for_user(request.user, slug, job_id))
     context = {"group": job.group, "job": job}
