@@ -19,14 +19,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from papers.errors import UploadTooLarge
 from papers.models import Paper, ReadingGroup
 from papers.permissions import can_add_paper
-from papers.errors import UploadTooLarge
 from papers.services import check_upload_size
 
-from ..services import check_annotation_room
-
 from ..search.index import papers_index
+from ..services import check_annotation_room
 from . import hypothesis, native
 from .report import ImportRefused, ImportReport
 
