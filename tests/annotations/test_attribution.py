@@ -115,3 +115,45 @@ def test_the_jsonld_names_the_source_beside_the_creator(imported):
     assert written_here == 0 and all(
         "marginalia:attribution" in item for item in items if item["motivation"] != "linking"
     )
+
+
+# The pages: one line of words (annotations.attribution)
+
+LINE = "imported · from amina, Hypothesis, 1 October 2026"
+
+
+def test_the_words_leave_out_the_authors_own_name():
+    from datetime import UTC, datetime
+
+    from annotations.attribution import attribution_text
+
+    moment = datetime(2024, 5, 3, 12, tzinfo=UTC)
+    words = {"source_name": "Hypothesis", "source_created": moment}
+    assert attribution_text(author="olive", source_author="bob", **words) == (
+        "imported · from bob, Hypothesis, 3 May 2024"
+    )
+    assert attribution_text(author="Bob", source_author="bob", **words) == (
+        "imported · Hypothesis, 3 May 2024"
+    )
+    assert (
+        attribution_text(author="olive", source_author="", source_name="", source_created=None)
+        == ""
+    )
+
+
+def test_the_activity_names_the_source_beside_the_importer(imported, client, member):
+    from tests.conftest import page_client
+
+    html = page_client(member).get(f"/groups/{imported.group.slug}/").content.decode()
+    assert LINE in html
+
+
+def test_search_names_the_source_in_the_page_and_the_api(imported, member):
+    from tests.conftest import page_client
+
+    html = page_client(member).get("/search/", {"q": "central"}).content.decode()
+    assert LINE in html
+    hits = signed_in(member).get("/api/v1/search/", {"q": "central"}).json()["results"]
+    post = next(hit for hit in hits if hit["kind"] == "annotation")
+    assert post["author"] == "olive" and post["attribution"]["author"] == "amina"
+    assert post["attribution"]["url"] == "https://example.org/on-reading-together.html"
