@@ -26,6 +26,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 
 from papers.models import Membership, Paper, Paragraph, ReadingGroup
 
+from .attribution import attribution_text
+
 
 def _signed_in(user) -> bool:
     return user is not None and user.is_authenticated
@@ -157,6 +159,17 @@ class Attributed(models.Model):
             return None
         return attribution_dict(
             self.source_author, self.source_created, self.source_name, self.source_url
+        )
+
+    @property
+    def attribution_line(self) -> str:
+        """The pages' words for it ("imported · from bob, Hypothesis, 3 May 2024"), or ""
+        (reads the author: select it with the row)."""
+        return attribution_text(
+            author=self.author.get_username() if self.author_id else None,
+            source_author=self.source_author,
+            source_name=self.source_name,
+            source_created=self.source_created,
         )
 
 

@@ -157,3 +157,16 @@ def test_search_names_the_source_in_the_page_and_the_api(imported, member):
     post = next(hit for hit in hits if hit["kind"] == "annotation")
     assert post["author"] == "olive" and post["attribution"]["author"] == "amina"
     assert post["attribution"]["url"] == "https://example.org/on-reading-together.html"
+
+
+def test_the_moderation_queue_names_the_source_beside_the_importer(imported, moderator, member):
+    from annotations.moderation import services as moderation
+    from tests.conftest import page_client
+
+    claim = Annotation.objects.get(paper=imported, note__startswith="The central")
+    moderation.flag_create(user=member, target=claim, reason="spam")
+    html = page_client(moderator).get("/moderation/").content.decode()
+    assert (
+        '<span class="mod-author">olive</span> '
+        '<span class="quiet">(imported · from amina, Hypothesis, 1 October 2026)</span>'
+    ) in html
