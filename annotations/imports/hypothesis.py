@@ -33,11 +33,12 @@ from annotations.markdown import render_markdown
 from annotations.models import Annotation, Comment, Role, Status
 from annotations.premoderation import initial_status
 from annotations.quotes import resolve_quote
-from annotations.services import MAX_NOTE, check_annotation_room, roles_for_group
+from annotations.services import MAX_NOTE, roles_for_group
 from papers.models import Paper
 
 from . import checks as c
 from .people import HYPOTHESIS, attributed_names, attribution, username
+from .quotas import check_room
 from .report import ImportRefused, ImportReport
 from .saving import insert
 
@@ -314,7 +315,7 @@ def write(
         places.append(place)
 
     report.attributed = attributed_names((row.author for row in rows), importer=user)
-    check_annotation_room(paper, adding=len(annotations))
+    check_room(paper, adding=len(annotations))
     objects = []
     for row, place in zip(annotations, places, strict=True):
         paragraph = paragraphs[place.paragraph]

@@ -7,26 +7,23 @@ in one transaction: a refused file leaves no row behind.
 Who may import: active members of the target group (any role), as they may add papers
 (`papers.permissions.can_add_paper`).
 
-Quotas, checked on the whole file before anything is written: at most
-MARGINALIA_MAX_IMPORT_ITEMS annotations and comments in one file (413, as a file over the size
-limit: the request is more than the server takes), and the per-paper quota of every way
-annotations are made (annotations.services.check_annotation_room, 400).
+Quotas (annotations.imports.quotas), checked on the whole file before anything is written:
+annotations and comments per file (413), and the per-paper quota of every way annotations are
+made (400).
 """
 
 import json
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from papers.errors import UploadTooLarge
 from papers.models import Paper, ReadingGroup
 from papers.permissions import can_add_paper
 from papers.services import check_upload_size
 
 from ..search.index import papers_index
-from ..services import check_annotation_room
 from . import hypothesis, native
+from .quotas import check_items, check_room
 from .report import ImportRefused, ImportReport
 
 NOT_A_MEMBER = "Only active members of this group may import into it."
@@ -57,16 +54,6 @@ def parse(data: bytes | str | dict) -> dict:
             "Hypothesis search result."
         )
     return document
-
-
-def check_items(count: int) -> None:
-    """Refuse a file of more than MARGINALIA_MAX_IMPORT_ITEMS annotations and comments."""
-    limit = settings.MARGINALIA_MAX_IMPORT_ITEMS
-    if count > limit:
-        raise UploadTooLarge(
-            f"The file holds {count:,} annotations and comments; one import takes at most "
-            f"{limit:,} (MARGINALIA_MAX_IMPORT_ITEMS). Split it, or import it paper by paper."
-        )
 
 
 def _paper_of(group: ReadingGroup, paper: Paper | int) -> Paper:
@@ -102,7 +89,7 @@ def import_file(
         checked = native.check(document)
         check_items(checked.items())
         for one in checked.papers:  # each comes back as a new paper
-            check_annotation_room(None, adding=len(one.annotations))
+            check_room(None, adding=len(one.annotations))
         report = ImportReport(kind="native")
         with transaction.atomic():
             native.write(checked, group=group, user=user, report=report)

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.exports import get_format
-from annotations.imports import import_file
+from annotations.imports import ImportRefused, import_file
 from annotations.models import Annotation, Comment, Status
 from annotations.services import TooManyAnnotations, annotation_delete
 from papers.errors import UploadTooLarge
@@ -70,8 +70,10 @@ def test_the_quota_is_per_paper(full, group, owner, member):
 def test_a_hypothesis_import_past_the_quota_is_refused_whole(settings, paper, member):
     settings.MARGINALIA_MAX_ANNOTATIONS_PER_PAPER = 3  # the file anchors 4
     before = _counts()
-    with pytest.raises(TooManyAnnotations, match=PER_PAPER):
+    with pytest.raises(TooManyAnnotations, match=PER_PAPER) as refused:
         import_file(user=member, group=paper.group, data=HYPOTHESIS.read_bytes(), paper=paper.pk)
+    # The import's one error for a file refused whole, whoever runs it.
+    assert isinstance(refused.value, ImportRefused)
     assert _counts() == before
     settings.MARGINALIA_MAX_ANNOTATIONS_PER_PAPER = 4
     import_file(user=member, group=paper.group, data=HYPOTHESIS.read_bytes(), paper=paper.pk)
