@@ -26,6 +26,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 
 from papers.models import Membership, Paper, Paragraph, ReadingGroup
 
+from .attribution import attribution_text
+
 
 def _signed_in(user) -> bool:
     return user is not None and user.is_authenticated
@@ -128,6 +130,65 @@ class Role(models.Model):
         return f"{self.name} ({self.group})"
 
 
+class Attributed(models.Model):
+    """Where an imported post came from: the source's author name, its date, and the source.
+
+    An import never speaks for anyone else: the post is the importer's (`author`), and what the
+    file said about who wrote it and when is kept here, shown beside the post ("imported by amina
+    · from bob, Hypothesis, 3 May 2024"). `source_name` empty: not imported (no attribution).
+    The one field set of annotations and comments (docs/imports.md, "Attribution").
+    """
+
+    # As the source spelled it (a Hypothesis account's NAME, an export's username); blank when
+    # the source named nobody (an account deleted there). Never looked up as an account here.
+    source_author = models.CharField(max_length=150, blank=True)
+    # When the source says it was written (null: the source did not say).
+    source_created = models.DateTimeField(null=True, blank=True)
+    # "Hypothesis", "Marginalia export", …: blank for posts written here.
+    source_name = models.CharField(max_length=100, blank=True)
+    # The annotated document's address at the source, when it gives one (Hypothesis's `uri`).
+    source_url = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def attribution(self) -> dict | None:
+        """The API's and exports' `attribution`: null for a post written here."""
+        if not self.source_name:
+            return None
+        return attribution_dict(
+            self.source_author, self.source_created, self.source_name, self.source_url
+        )
+
+    @property
+    def attribution_line(self) -> str:
+        """The pages' words for it ("imported · from bob, Hypothesis, 3 May 2024"), or ""
+        (reads the author: select it with the row)."""
+        return attribution_text(
+            author=self.author.get_username() if self.author_id else None,
+            source_author=self.source_author,
+            source_name=self.source_name,
+            source_created=self.source_created,
+        )
+
+
+def attribution_dict(author: str, created, source: str, url: str) -> dict | None:
+    """`{"author", "created", "source", "url"}` from the stored fields (values_list readers
+    call it too); None when there is no source."""
+    if not source:
+        return None
+    return {
+        "author": author or None,
+        "created": None if created is None else created.isoformat().replace("+00:00", "Z"),
+        "source": source,
+        "url": url or None,
+    }
+
+
+ATTRIBUTION_FIELDS = ("source_author", "source_created", "source_name", "source_url")
+
+
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user, *, with_deleted: bool = False) -> "AnnotationQuerySet":
         """Annotations the user may see (module docstring). `with_deleted` adds deleted ones
@@ -146,7 +207,7 @@ class AnnotationQuerySet(models.QuerySet):
         return self.annotate(reader_role=role_in_group(user), flagged=_has_open_flags("annotation"))
 
 
-class Annotation(models.Model):
+class Annotation(Attributed):
     """A paragraph, or a passage of it, tagged with a role and an optional Markdown note.
 
     A passage is addressed twice, like the W3C selectors: `exact` with `prefix`/`suffix`
@@ -254,7 +315,7 @@ class CommentQuerySet(models.QuerySet):
         return self.annotate(reader_role=role_in_group(user), flagged=_has_open_flags("comment"))
 
 
-class Comment(models.Model):
+class Comment(Attributed):
     """A comment on a paragraph or on an annotation; `parent` makes it a reply (a reply keeps its
     parent's paragraph and annotation). A comment on an annotation also names its paragraph.
     Deleting blanks the body and leaves the row, status "deleted": a tombstone."""

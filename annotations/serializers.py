@@ -52,6 +52,29 @@ class QuoteSerializer(serializers.Serializer):
     end = serializers.IntegerField(required=False, min_value=0)
 
 
+class AttributionSerializer(serializers.Serializer):
+    """Where an imported post came from; its `author` is the member who imported it."""
+
+    author = serializers.CharField(
+        allow_null=True, help_text="who wrote it, as the source named them (null: nobody)"
+    )
+    created = serializers.DateTimeField(allow_null=True, help_text="when, as the source says")
+    source = serializers.CharField(help_text="Hypothesis, Marginalia export, Earlier import, …")
+    url = serializers.CharField(
+        allow_null=True, help_text="the annotated document's address at the source"
+    )
+
+
+class _Attribution:
+    """`attribution`: null for a post written here, and for a tombstone (it says nothing)."""
+
+    @extend_schema_field(AttributionSerializer(allow_null=True))
+    def get_attribution(self, item) -> dict | None:
+        if item.status == Status.DELETED:
+            return None
+        return item.attribution
+
+
 class _Edited:
     """`edited`: changed by its author since it was posted (it has revisions), never for a
     deleted item. The viewsets' querysets say it in their own query; an item read without it
@@ -135,13 +158,14 @@ class _Can:
         return can
 
 
-class AnnotationSerializer(_Tombstones, _Edited, _Can, serializers.ModelSerializer):
+class AnnotationSerializer(_Tombstones, _Edited, _Attribution, _Can, serializers.ModelSerializer):
     anchor = serializers.CharField(source="paragraph.anchor", read_only=True)
     role = serializers.CharField(source="role.slug", read_only=True)
     role_name = serializers.CharField(source="role.name", read_only=True)
     role_color = serializers.CharField(source="role.color", read_only=True)
     quote = QuoteSerializer(read_only=True, allow_null=True)
     author = serializers.CharField(source="author.username", read_only=True, default=None)
+    attribution = serializers.SerializerMethodField()
     edited = serializers.SerializerMethodField()
     can = serializers.SerializerMethodField()
 
@@ -168,6 +192,7 @@ class AnnotationSerializer(_Tombstones, _Edited, _Can, serializers.ModelSerializ
             "version",
             "edited",
             "can",
+            "attribution",
         ]
         read_only_fields = fields
 
@@ -176,9 +201,10 @@ class AnnotationSerializer(_Tombstones, _Edited, _Can, serializers.ModelSerializ
         return self.item_can(annotation)
 
 
-class CommentSerializer(_Tombstones, _Edited, _Can, serializers.ModelSerializer):
+class CommentSerializer(_Tombstones, _Edited, _Attribution, _Can, serializers.ModelSerializer):
     anchor = serializers.CharField(source="paragraph.anchor", read_only=True, default=None)
     author = serializers.SerializerMethodField()
+    attribution = serializers.SerializerMethodField()
     edited = serializers.SerializerMethodField()
     can = serializers.SerializerMethodField()
 
@@ -202,6 +228,7 @@ class CommentSerializer(_Tombstones, _Edited, _Can, serializers.ModelSerializer)
             "version",
             "edited",
             "can",
+            "attribution",
         ]
         read_only_fields = fields
 

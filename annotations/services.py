@@ -17,6 +17,7 @@ tombstone (body blanked) so its thread keeps its shape; a link is removed.
 
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from papers.errors import Conflict
-from papers.models import Paragraph, ReadingGroup
+from papers.models import Paper, Paragraph, ReadingGroup
 from papers.permissions import membership_for
 
 from . import permissions
@@ -38,7 +39,9 @@ from .search.index import annotation_index, comment_index
 __all__ = [
     "DEFAULT_ROLES",
     "Conflict",
+    "TooManyAnnotations",
     "annotation_create",
+    "check_annotation_room",
     "annotation_delete",
     "annotation_update",
     "comment_create",
@@ -252,6 +255,38 @@ def _check_visibility(visibility: str) -> str:
     return visibility
 
 
+class TooManyAnnotations(ValidationError):
+    """The paper holds MARGINALIA_MAX_ANNOTATIONS_PER_PAPER annotations already (HTTP 400)."""
+
+
+def check_annotation_room(paper: Paper | None, *, adding: int = 1) -> None:
+    """The one place of the per-paper quota: raise TooManyAnnotations when `adding` more
+    annotations would take `paper` (None: a paper an import is about to create) past
+    MARGINALIA_MAX_ANNOTATIONS_PER_PAPER. Annotations deleted by their authors do not count.
+
+    Why a quota: every reader of a paper pays for what it holds (the reading page, exports,
+    insights), so one member's import of 150,000 rows must not make it unreadable for all.
+    One query that stops at the limit (an OFFSET probe, not a COUNT of every row). Two writers
+    racing at the very limit may both pass: the bound is on the paper's size, not exact to one.
+    """
+    limit = settings.MARGINALIA_MAX_ANNOTATIONS_PER_PAPER
+    room = limit - adding
+    if room >= 0 and paper is not None:
+        rows = Annotation.objects.filter(paper=paper).exclude(status=Status.DELETED)
+        full = rows.order_by().values("pk")[room : room + 1].exists()
+    else:
+        full = room < 0
+    if full:
+        raise TooManyAnnotations(
+            f"A paper holds at most {limit:,} annotations (MARGINALIA_MAX_ANNOTATIONS_PER_PAPER)"
+            + (
+                f"; this would add {adding:,}."
+                if adding > 1
+                else "; this one is full. Delete some, or annotate another paper."
+            )
+        )
+
+
 def annotation_create(
     *,
     user,
@@ -272,6 +307,7 @@ def annotation_create(
     if not permissions.may_annotate(membership):
         raise PermissionDenied(NOT_A_MEMBER)
     note = _note(note, paper.group)
+    check_annotation_room(paper)
     annotation = Annotation(
         paper=paper,
         paragraph=paragraph,

@@ -293,6 +293,10 @@ MARGINALIA_MAX_UPLOAD_BYTES = MARGINALIA_MAX_UPLOAD_MB * 1024 * 1024
 # Where the site is seen from outside: e-mails sent outside a request (new flags) link to it.
 MARGINALIA_SITE_URL = os.environ.get("MARGINALIA_SITE_URL", "http://localhost:8000").rstrip("/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = MARGINALIA_MAX_UPLOAD_BYTES + 1024 * 1024
+# Quotas (docs/configuration.md): annotations one paper may hold, whatever writes them (400
+# past it), and annotations plus comments one import file may bring (413 past it).
+MARGINALIA_MAX_ANNOTATIONS_PER_PAPER = envint("MARGINALIA_MAX_ANNOTATIONS_PER_PAPER", 20000)
+MARGINALIA_MAX_IMPORT_ITEMS = envint("MARGINALIA_MAX_IMPORT_ITEMS", 10000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Uploaded originals (papers.Paper.source_file), kept for the import worker and for re-imports.

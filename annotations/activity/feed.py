@@ -29,6 +29,7 @@ from django.utils.text import Truncator
 
 from papers.models import Paper, ReadingGroup
 
+from ..attribution import attribution_text
 from ..insights.readings import learns_role, reads_group_blind, tagged_paragraphs
 from ..models import Annotation, Comment, Status
 from ..moments import ago
@@ -65,6 +66,8 @@ class Item:
     on_annotation: bool = False
     status: str = Status.VISIBLE
     excerpt: str = ""
+    # An imported post's origin ("imported · from bob, Hypothesis, 3 May 2024"), or "".
+    attribution: str = ""
 
     @property
     def url(self) -> str:
@@ -97,6 +100,16 @@ class Item:
     def held(self) -> str:
         """Why only the author and the moderators see it, or ""."""
         return "" if self.status == Status.VISIBLE else Status(self.status).label
+
+
+_SOURCE = ("source_author", "source_name", "source_created")
+
+
+def _attribution(row: dict) -> str:
+    return attribution_text(
+        author=row["by"], source_author=row["source_author"], source_name=row["source_name"],
+        source_created=row["source_created"],
+    )  # fmt: skip
 
 
 def excerpt(rendered: str) -> str:
@@ -172,7 +185,7 @@ class Activity:
     def _annotations(self, annotations, stop: int) -> list[Item]:
         rows = self._newest(
             annotations, stop, "id", "author_id", "paper_id", "paragraph_id", "start", "status",
-            at=F("created"), by=F("author__username"), title=F("paper__title"),
+            *_SOURCE, at=F("created"), by=F("author__username"), title=F("paper__title"),
             position=F("paragraph__position"), anchor=F("paragraph__anchor"),
             slug=F("role__slug"), name=F("role__name"), text=Substr("note_html", 1, _HTML_READ),
         )  # fmt: skip
@@ -195,6 +208,7 @@ class Activity:
                     passage=r["start"] is not None,
                     status=r["status"],
                     excerpt=excerpt(r["text"]),
+                    attribution=_attribution(r),
                 )  # fmt: skip
             )
         return items
@@ -202,7 +216,7 @@ class Activity:
     def _comments(self, comments, stop: int) -> list[Item]:
         rows = self._newest(
             comments, stop, "id", "paper_id", "paragraph_id", "parent_id", "annotation_id",
-            "status", at=F("created"), by=F("author__username"), title=F("paper__title"),
+            "status", *_SOURCE, at=F("created"), by=F("author__username"), title=F("paper__title"),
             position=F("paragraph__position"), anchor=F("paragraph__anchor"),
             text=Substr("body_html", 1, _HTML_READ),
         )  # fmt: skip
@@ -221,6 +235,7 @@ class Activity:
                 on_annotation=r["annotation_id"] is not None,
                 status=r["status"],
                 excerpt=excerpt(r["text"]),
+                attribution=_attribution(r),
             )  # fmt: skip
             for r in rows
         ]

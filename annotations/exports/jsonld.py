@@ -22,7 +22,9 @@
   "visible": hidden and pending items in a moderator's or the command's export, a member's own
   held posts), `marginalia:visibility` ("private" only), `marginalia:independent` (true only:
   an annotation made in blind mode as its author's first tag on the paragraph),
-  `marginalia:relation`.
+  `marginalia:relation`, and `marginalia:attribution` on an imported post: `{"marginalia:author",
+  "created", "marginalia:source", "marginalia:url"}`, who wrote it at the source, when, where
+  (the `creator` is the member who imported it).
 
 `total` is written after `first`: it is counted while the items stream (JSON-LD does not order
 keys), so no count query runs before the first byte.
@@ -135,6 +137,21 @@ def _creator(item: dict, author: str | None) -> None:
         item["creator"] = {"type": "Person", "name": author, "nickname": author}
 
 
+def _attribution(item: dict, row: dict) -> None:
+    given = row.get("attribution")
+    if given:
+        item["marginalia:attribution"] = {
+            key: value
+            for key, value in (
+                ("marginalia:author", given["author"]),
+                ("created", given["created"]),
+                ("marginalia:source", given["source"]),
+                ("marginalia:url", given["url"]),
+            )
+            if value is not None
+        }
+
+
 def annotation(row: dict, source: str) -> dict:
     bodies = [{"type": "TextualBody", "purpose": "classifying", "value": row["role"]}]
     if row["note"]:
@@ -160,6 +177,7 @@ def annotation(row: dict, source: str) -> dict:
     _marks(item, row)
     if row["independent"]:
         item["marginalia:independent"] = True
+    _attribution(item, row)
     return item
 
 
@@ -177,6 +195,7 @@ def comment(row: dict, source: str) -> dict:
     item["target"] = target
     _creator(item, row["author"])
     item["created"], item["modified"] = row["created"], row["updated"]
+    _attribution(item, row)
     return _marks(item, row)
 
 

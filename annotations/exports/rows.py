@@ -22,7 +22,17 @@ from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from annotations.models import Annotation, Comment, Flag, Link, Revision, Role, Status
+from annotations.models import (
+    ATTRIBUTION_FIELDS,
+    Annotation,
+    Comment,
+    Flag,
+    Link,
+    Revision,
+    Role,
+    Status,
+    attribution_dict,
+)
 from papers.models import AuditEntry, Citation, Paper, ReadingGroup
 from papers.permissions import is_moderator_or_owner
 
@@ -226,7 +236,7 @@ def annotations(
 ) -> Iterator[dict]:
     fields = ["id", "paragraph_id", "paragraph__anchor", "role__slug", "exact", "prefix", "suffix",
               "start", "end", "note", "note_html", "author__username", "visibility", "status",
-              "independent", "created", "updated", "version"]  # fmt: skip
+              "independent", "created", "updated", "version", *ATTRIBUTION_FIELDS]  # fmt: skip
     if places:
         fields += _PLACE_FIELDS
     if paragraph_text:
@@ -245,9 +255,11 @@ def annotations(
                "role": role, "quote": quote, "note": note, "note_html": note_html,
                "author": author, "visibility": visibility, "status": status,
                "independent": independent, "created": iso(created), "updated": iso(updated),
-               "version": version}  # fmt: skip
+               "version": version,
+               # Added after the fields API.md fixed (docs/api.md): null unless imported.
+               "attribution": attribution_dict(*row[18:22])}  # fmt: skip
         if places:
-            out["paragraph_position"], out["section"] = row[18], row[19] or ""
+            out["paragraph_position"], out["section"] = row[22], row[23] or ""
         if paragraph_text:
             out["paragraph_text"] = row[-1]
         yield out
@@ -263,7 +275,7 @@ def annotation_authors(scope: Scope, paper: Paper) -> Iterator[tuple[int, str | 
 
 def comments(scope: Scope, paper: Paper, *, places: bool = False) -> Iterator[dict]:
     fields = ["id", "paragraph_id", "annotation_id", "parent_id", "author__username", "body",
-              "status", "created", "updated", "version"]  # fmt: skip
+              "status", "created", "updated", "version", *ATTRIBUTION_FIELDS]  # fmt: skip
     if places:
         fields += [*_PLACE_FIELDS, "paragraph__anchor"]
     rows = scope.comments(paper).order_by("id").values_list(*fields)
@@ -273,10 +285,11 @@ def comments(scope: Scope, paper: Paper, *, places: bool = False) -> Iterator[di
         ]
         out = {"id": id_, "paragraph": paragraph, "annotation": annotation, "parent": parent,
                "author": author, "body": body, "status": status, "created": iso(created),
-               "updated": iso(updated), "version": version}  # fmt: skip
+               "updated": iso(updated), "version": version,
+               "attribution": attribution_dict(*row[10:14])}  # fmt: skip
         if places:
-            out["paragraph_position"], out["section"] = row[10], row[11] or ""
-            out["anchor"] = row[12]
+            out["paragraph_position"], out["section"] = row[14], row[15] or ""
+            out["anchor"] = row[16]
         yield out
 
 

@@ -1,7 +1,9 @@
 """The CSV export (`format=csv`): one row per annotation and per comment, for pandas, R and
 spreadsheets (docs/exports.md).
 
-- Columns exactly as shared/API.md: `COLUMNS`.
+- Columns exactly as shared/API.md: `COLUMNS`, then the attribution of an imported post
+  (`ATTRIBUTION_COLUMNS`: who wrote it at the source, when, which source and its address;
+  empty for a post written here), added after the fixed columns so these stay as they were.
 - UTF-8 without a byte-order mark by default (pandas, R's read.csv and readr, Python's csv read
   it as is; a BOM would stick to the first column name in R and Python); `bom=True` puts one
   first for spreadsheets that guess the encoding from it (Excel on double-click).
@@ -28,6 +30,7 @@ from .rows import Scope, scope_for
 COLUMNS = (
     "paper_id", "paper_title", "section", "paragraph_position", "paragraph_anchor", "item_type",
     "id", "parent_id", "role", "quote", "note_or_body", "author", "status", "created", "updated",
+    "attribution_author", "attribution_created", "attribution_source", "attribution_url",
 )  # fmt: skip
 _TEXT_COLUMNS = frozenset(
     {
@@ -42,6 +45,10 @@ _TEXT_COLUMNS = frozenset(
         "status",
         "created",
         "updated",
+        "attribution_author",
+        "attribution_created",
+        "attribution_source",
+        "attribution_url",
     }  # fmt: skip
 )
 _TEXT_INDEXES = tuple(i for i, name in enumerate(COLUMNS) if name in _TEXT_COLUMNS)
@@ -82,7 +89,7 @@ def _annotation_records(paper: Paper, title: str, scope: Scope) -> Iterator[list
         quote = a["quote"]["exact"] if a["quote"] else ""
         yield [paper.pk, title, a["section"], a["paragraph_position"], a["anchor"], "annotation",
                a["id"], "", a["role"], quote, a["note"], a["author"] or "", a["status"],
-               a["created"], a["updated"]]  # fmt: skip
+               a["created"], a["updated"], *_attribution(a)]  # fmt: skip
 
 
 def _comment_records(paper: Paper, title: str, scope: Scope) -> Iterator[list]:
@@ -93,7 +100,12 @@ def _comment_records(paper: Paper, title: str, scope: Scope) -> Iterator[list]:
             item_type, parent = "comment", c["annotation"] if c["annotation"] else ""
         yield [paper.pk, title, c["section"], _blank(c["paragraph_position"]), c["anchor"] or "",
                item_type, c["id"], parent, "", "", c["body"], c["author"] or "", c["status"],
-               c["created"], c["updated"]]  # fmt: skip
+               c["created"], c["updated"], *_attribution(c)]  # fmt: skip
+
+
+def _attribution(row: dict) -> list[str]:
+    given = row["attribution"] or {}
+    return [given.get(key) or "" for key in ("author", "created", "source", "url")]
 
 
 def _blank(value):

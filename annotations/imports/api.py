@@ -86,6 +86,8 @@ ImportReportSerializer = inline_serializer(
         "comments": serializers.IntegerField(),
         "links": serializers.IntegerField(),
         "not_anchored": serializers.ListField(child=serializers.DictField()),
+        "attributed": serializers.ListField(child=serializers.CharField()),
+        # Always empty (imports make no accounts any more); kept for one release.
         "placeholders": serializers.ListField(child=serializers.CharField()),
         "roles_created": serializers.ListField(child=serializers.CharField()),
     },

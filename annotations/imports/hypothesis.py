@@ -15,8 +15,9 @@ nowhere are reported in `not_anchored`, with the reason, and not imported.
 
 An anchored row becomes an Annotation on its paragraph: the role is the first tag naming one of
 the group's active roles (slug or name, any case), else the default role; the note is the row's
-text, followed by the other tags as "Tags: #a #b"; the author is the `acct:NAME@host` user's
-NAME (annotations.imports.people); an annotation readable only by its author on Hypothesis is
+text, followed by the other tags as "Tags: #a #b"; the author is the importer, and the
+`acct:NAME@host` user's NAME, the row's `created` and `uri` are its attribution
+(annotations.imports.people); an annotation readable only by its author on Hypothesis is
 private here, a hidden one stays hidden. Replies (rows with `references`) become comments on the
 annotation they answer, threaded under the reply they answer (the last id of `references` that
 was imported).
@@ -36,9 +37,10 @@ from annotations.services import MAX_NOTE, roles_for_group
 from papers.models import Paper
 
 from . import checks as c
-from .people import authors_for, username
+from .people import HYPOTHESIS, attributed_names, attribution, username
+from .quotas import check_room
 from .report import ImportRefused, ImportReport
-from .saving import create_keeping_times
+from .saving import insert
 
 FUZZY_THRESHOLD = 85
 _ACCOUNT = re.compile(r"^acct:([^@]+)@(.+)$")
@@ -64,7 +66,7 @@ class Row:
     private: bool
     hidden: bool
     created: object
-    updated: object
+    uri: str  # the annotated document's address (the attribution's `url`)
 
 
 # Checking
@@ -95,7 +97,7 @@ def check(data: dict) -> list[Row]:
                 private=_private(raw),
                 hidden=raw.get("hidden") is True,
                 created=c.moment(raw, "created", where, default=None),
-                updated=c.moment(raw, "updated", where, default=None),
+                uri=c.text(raw, "uri", where, default="", null=True, max_length=2000) or "",
             )
         )
     return rows
@@ -312,9 +314,8 @@ def write(
         annotations.append(row)
         places.append(place)
 
-    authors, report.placeholders = authors_for(
-        {row.author for row in rows if row.author is not None}, group=group, importer=user
-    )
+    report.attributed = attributed_names((row.author for row in rows), importer=user)
+    check_room(paper, adding=len(annotations))
     objects = []
     for row, place in zip(annotations, places, strict=True):
         paragraph = paragraphs[place.paragraph]
@@ -331,22 +332,25 @@ def write(
                 role=role,
                 note=note,
                 note_html=render_markdown(note),
-                author=authors.get(row.author),
+                author=user,
+                **_attribution(row),
                 visibility=visibility,
                 status=status,
                 **quote,
             )  # fmt: skip
         )
         report.fuzzy += place.fuzzy
-    made = create_keeping_times(
-        Annotation, objects, [{"created": r.created, "updated": r.updated} for r in annotations]
-    )
+    made = insert(Annotation, objects)
     by_id = {row.id: annotation for row, annotation in zip(annotations, made, strict=True)}
     report.annotations += len(made)
-    _write_replies(rows, by_id, authors=authors, paper=paper, hold=hold, report=report)
+    _write_replies(rows, by_id, user=user, paper=paper, hold=hold, report=report)
 
 
-def _write_replies(rows, by_id, *, authors, paper, hold, report) -> None:
+def _attribution(row: Row) -> dict:
+    return attribution(author=row.author, created=row.created, source=HYPOTHESIS, url=row.uri)
+
+
+def _write_replies(rows, by_id, *, user, paper, hold, report) -> None:
     replies = sorted((row for row in rows if row.references), key=lambda r: len(r.references))
     comments: dict[str, Comment] = {}
     for depth in sorted({len(row.references) for row in replies}):
@@ -375,12 +379,10 @@ def _write_replies(rows, by_id, *, authors, paper, hold, report) -> None:
             objects.append(
                 Comment(paper=paper, paragraph_id=annotation.paragraph_id, annotation=annotation,
                         parent=parent, body=body, body_html=render_markdown(body),
-                        author=authors.get(row.author),
+                        author=user, **_attribution(row),
                         status=Status.PENDING if hold and status == Status.VISIBLE else status)
             )  # fmt: skip
             level.append(row)
-        made = create_keeping_times(
-            Comment, objects, [{"created": r.created, "updated": r.updated} for r in level]
-        )
+        made = insert(Comment, objects)
         comments.update({row.id: comment for row, comment in zip(level, made, strict=True)})
     report.comments += len(comments)

@@ -12,12 +12,15 @@ the papers' structure by `papers.saving.structure_write`, the writer a parsed up
 
 What comes back (docs/imports.md): each paper with its structure (same text, anchors, positions,
 kinds, labels, marks), its references and citations (with candidates), annotations, comments
-with their threads (tombstones stay tombstones), links, and the items' revisions. Ids are new;
-`created`/`updated` of annotations and comments, `created` of revisions, versions, statuses and
-annotations' `independent` (false when the file has none) are the file's. Notes and bodies are
-rendered again from their Markdown (the file's HTML is never trusted). Not imported: flags and
-the audit log (the source group's moderation), the group's settings and members (the target
-group keeps its own).
+with their threads (tombstones stay tombstones), links, and the items' revisions. Ids are new.
+Every annotation, comment and link is the importer's (annotations.imports.people): the file's
+author and `created` become the post's attribution, or, for a post the exporting site had itself
+imported, the attribution the file carries (the original author, not the intermediate
+importer). `created` of revisions, versions, statuses and annotations' `independent` (false when
+the file has none) are the file's; the posts' own `created`/`updated` are the import's. Notes and
+bodies are rendered again from their Markdown (the file's HTML is never trusted). Not imported:
+flags and the audit log (the source group's moderation), the group's settings and members (the
+target group keeps its own).
 """
 
 from annotations.markdown import render_markdown
@@ -27,7 +30,7 @@ from papers.models import Paper, ReadingGroup
 from papers.saving import Structure, structure_write
 
 from .native_checks import SCHEMA, CheckedFile, CheckedPaper, check
-from .people import authors_for
+from .people import NATIVE, attributed_names, attribution
 from .report import ImportReport
 from .roles import roles_for_import
 from .saving import create_keeping_times, insert, restore
@@ -43,13 +46,11 @@ def is_native(data: dict) -> bool:
 def write(checked: CheckedFile, *, group: ReadingGroup, user, report: ImportReport) -> None:
     """Create everything `check` accepted, in the caller's transaction."""
     roles, report.roles_created = roles_for_import(group, checked.role_slugs(), checked.roles)
-    authors, report.placeholders = authors_for(checked.usernames(), group=group, importer=user)
+    report.attributed = attributed_names(checked.usernames(), importer=user)
     # A member whose own posts the group holds cannot make others' visible by importing them.
     hold = initial_status(user, group) == Status.PENDING
     for paper in checked.papers:
-        _write_paper(
-            paper, group=group, user=user, roles=roles, authors=authors, hold=hold, report=report
-        )
+        _write_paper(paper, group=group, user=user, roles=roles, hold=hold, report=report)
 
 
 def _held(status: str, hold: bool, shared: bool = True) -> str:
@@ -62,7 +63,6 @@ def _write_paper(
     group,
     user,
     roles: dict[str, Role],
-    authors: dict,
     hold: bool,
     report: ImportReport,
 ) -> None:
@@ -78,12 +78,12 @@ def _write_paper(
         ),
     )
     annotations = _annotations_write(
-        paper, checked.annotations, structure.paragraphs, roles, authors, hold
+        paper, checked.annotations, structure.paragraphs, roles, user, hold
     )
     comments = _comments_write(
-        paper, checked.comments, structure.paragraphs, annotations, authors, hold
+        paper, checked.comments, structure.paragraphs, annotations, user, hold
     )
-    _links_write(paper, checked.links, annotations, authors)
+    _links_write(paper, checked.links, annotations, user)
     _revisions_write(checked.revisions, {"annotation": annotations, "comment": comments})
     report.sections += len(structure.sections)
     report.paragraphs += len(structure.paragraphs)
@@ -103,11 +103,11 @@ def _annotations_write(
     rows: list[dict],
     paragraphs: dict,
     roles: dict[str, Role],
-    authors: dict,
+    user,
     hold: bool,
 ) -> dict:
-    """The annotations with the file's times, by the file's ids; notes rendered again."""
-    made = create_keeping_times(
+    """The importer's annotations, attributed, by the file's ids; notes rendered again."""
+    made = insert(
         Annotation,
         [
             Annotation(
@@ -116,7 +116,8 @@ def _annotations_write(
                 role=roles[row["role"]],
                 note=row["note"].strip(),
                 note_html=render_markdown(row["note"].strip()),
-                author=authors.get(row["author"]),
+                author=user,
+                **_attribution(row),
                 visibility=row["visibility"],
                 independent=row["independent"],
                 status=_held(row["status"], hold, row["visibility"] == Annotation.Visibility.GROUP),
@@ -125,17 +126,16 @@ def _annotations_write(
             )
             for row in rows
         ],
-        _times(rows),
     )
     return _by_id(rows, made)
 
 
 def _comments_write(
-    paper: Paper, rows: list[dict], paragraphs: dict, annotations: dict, authors: dict, hold: bool
+    paper: Paper, rows: list[dict], paragraphs: dict, annotations: dict, user, hold: bool
 ) -> dict:
-    """The comments with their threads and the file's times, by the file's ids."""
-    # In the file's order (the export's), parents put in afterwards with the timestamps: one
-    # insert and one update, whatever the depth of the threads.
+    """The importer's comments, attributed, with their threads, by the file's ids."""
+    # In the file's order (the export's), parents put in afterwards: one insert and one update,
+    # whatever the depth of the threads.
     made = insert(
         Comment,
         [
@@ -145,7 +145,8 @@ def _comments_write(
                 annotation=annotations.get(row["annotation"]),
                 body=row["body"].strip(),
                 body_html=render_markdown(row["body"].strip()),
-                author=authors.get(row["author"]),
+                author=user,
+                **_attribution(row),
                 status=_held(row["status"], hold),
                 version=row["version"],
             )
@@ -156,16 +157,14 @@ def _comments_write(
     restore(
         Comment,
         made,
-        [
-            {**times, "parent": comments.get(row["parent"])}
-            for row, times in zip(rows, _times(rows), strict=True)
-        ],
+        [{"parent": comments.get(row["parent"])} for row in rows],
     )
     return comments
 
 
-def _links_write(paper: Paper, rows: list[dict], annotations: dict, authors: dict) -> None:
-    create_keeping_times(
+def _links_write(paper: Paper, rows: list[dict], annotations: dict, user) -> None:
+    """The importer's links (a link says nothing in anyone's words; the import's moment)."""
+    insert(
         Link,
         [
             Link(
@@ -173,11 +172,10 @@ def _links_write(paper: Paper, rows: list[dict], annotations: dict, authors: dic
                 source=annotations[row["source"]],
                 target=annotations[row["target"]],
                 relation=row["relation"],
-                author=authors.get(row["author"]),
+                author=user,
             )
             for row in rows
         ],
-        [{"created": row["created"]} for row in rows],
     )
 
 
@@ -201,5 +199,13 @@ def _by_id(rows: list[dict], made: list) -> dict:
     return dict(zip([row["id"] for row in rows], made, strict=True))
 
 
-def _times(rows: list[dict]) -> list[dict]:
-    return [{"created": row["created"], "updated": row["updated"]} for row in rows]
+def _attribution(row: dict) -> dict:
+    """The file's attribution when it has one (the original source), else its author and date
+    as a Marginalia export's."""
+    given = row["attribution"]
+    if given is not None:
+        return attribution(
+            author=given["author"], created=given["created"], source=given["source"],
+            url=given["url"],
+        )  # fmt: skip
+    return attribution(author=row["author"], created=row["created"], source=NATIVE)

@@ -42,11 +42,19 @@ class CheckedFile:
     papers: list[CheckedPaper]
 
     def usernames(self) -> set[str]:
+        """The names the posts are attributed to (their original authors'), for the report."""
         names = set()
         for paper in self.papers:
             for rows in (paper.annotations, paper.comments):
-                names.update(row["author"] for row in rows if row["author"])
+                for row in rows:
+                    given = row["attribution"]
+                    names.add(given["author"] if given is not None else row["author"])
+        names.discard(None)
         return names
+
+    def items(self) -> int:
+        """Annotations and comments: what MARGINALIA_MAX_IMPORT_ITEMS counts."""
+        return sum(len(paper.annotations) + len(paper.comments) for paper in self.papers)
 
     def role_slugs(self) -> list[str]:
         """The roles to have in the target group: those the annotations use, and for a group
@@ -280,6 +288,7 @@ def _check_annotations(
                 ),
                 # Absent from files written before it: not an independent reading.
                 "independent": _boolean(row, "independent", where, default=False),
+                "attribution": _attribution(row, where),
                 **_state(row, where),
             }
         )
@@ -323,6 +332,7 @@ def _check_comment(row: dict, where: str, paragraph_ids: dict, annotation_ids: d
         "annotation": annotation,
         "parent": c.integer(row, "parent", where, null=True, minimum=None, default=None),
         "author": username(row, "author", where),
+        "attribution": _attribution(row, where),
         "body": body,
         "path": where,
         **state,
@@ -422,6 +432,23 @@ def _quote(row: dict, where: str, body: str) -> dict | None:
         return resolve_quote(body, **given).as_dict()
     except QuoteError as error:
         c.refuse(here, str(error).rstrip("."))
+
+
+def _attribution(row: dict, where: str) -> dict | None:
+    """The row's `attribution` (a post this file's site had imported): its original author,
+    date and source, which a new import keeps rather than the intermediate importer's name.
+    Absent or null: the post was written there."""
+    given = c.get(row, "attribution", where, None)
+    if given is None:
+        return None
+    here = c.at(where, "attribution")
+    given = c.obj(given, here)
+    return {
+        "author": username(given, "author", here),
+        "created": c.moment(given, "created", here, default=None),
+        "source": c.text(given, "source", here, blank=False, max_length=100).strip(),
+        "url": c.text(given, "url", here, null=True, max_length=2000, default=None) or "",
+    }
 
 
 def _boolean(row: dict, key: str, where: str, *, default: bool) -> bool:

@@ -13,8 +13,11 @@ class ImportRefused(ValidationError):
 @dataclass
 class ImportReport:
     """Counts of what one import created. `not_anchored` lists the Hypothesis rows that found no
-    place in the paper (`{"id", "exact", "reason"}`); `placeholders` the usernames for which an
-    account that cannot log in was made."""
+    place in the paper (`{"id", "exact", "reason"}`); `attributed` the names the file gives as
+    authors, other than the importer's, kept as attribution (no account is made or credited).
+    `placeholders` is always empty: imports made placeholder accounts until attribution
+    replaced them; the key stays in `as_dict` for one release so that clients reading it do not
+    break (docs/imports.md)."""
 
     kind: str  # "native" or "hypothesis"
     papers: list[int] = field(default_factory=list)
@@ -27,7 +30,7 @@ class ImportReport:
     links: int = 0
     revisions: int = 0
     roles_created: list[str] = field(default_factory=list)
-    placeholders: list[str] = field(default_factory=list)
+    attributed: list[str] = field(default_factory=list)
     not_anchored: list[dict] = field(default_factory=list)
     fuzzy: int = 0  # Hypothesis annotations placed by the fuzzy match
 
@@ -39,7 +42,8 @@ class ImportReport:
             "comments": self.comments,
             "links": self.links,
             "not_anchored": self.not_anchored,
-            "placeholders": self.placeholders,
+            "attributed": self.attributed,
+            "placeholders": [],  # deprecated: no import makes accounts (class docstring)
             "roles_created": self.roles_created,
         }
         if self.kind == "native":
@@ -70,9 +74,18 @@ class ImportReport:
             )
         if self.roles_created:
             text += f"; new roles: {', '.join(self.roles_created)}"
-        if self.placeholders:
-            text += f"; placeholder accounts: {', '.join(self.placeholders)}"
+        if self.attributed:
+            text += f"; attributed to: {_names(self.attributed)}"
         return text + "."
+
+
+# How many attributed names the one-line summary spells out; the rest are counted.
+NAMES_SHOWN = 10
+
+
+def _names(names: list[str]) -> str:
+    more = len(names) - NAMES_SHOWN
+    return ", ".join(names[:NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
 
 
 def _count(n: int, one: str, many: str = "") -> str:

@@ -7,6 +7,10 @@ then writes in one transaction: a refused file leaves no row behind. A backgroun
 
 Who may import: active members of the target group (any role), as they may add papers
 (`papers.permissions.can_add_paper`).
+
+Quotas (annotations.imports.quotas), checked on the whole file before anything is written:
+annotations and comments per file (413), and the per-paper quota of every way annotations are
+made (400).
 """
 
 from collections.abc import Callable
@@ -21,6 +25,7 @@ from papers.permissions import can_add_paper
 from ..search.index import papers_index
 from . import hypothesis, native
 from .checking import NEITHER, check_document, check_isolated, parse
+from .quotas import check_items, check_room
 from .report import ImportRefused, ImportReport
 
 __all__ = ["NOT_A_MEMBER", "import_file", "parse"]
@@ -66,6 +71,9 @@ def import_file(
             raise ImportRefused(
                 "paper: a Marginalia export brings its own papers; leave the paper out."
             )
+        check_items(checked.items())
+        for one in checked.papers:  # each comes back as a new paper
+            check_room(None, adding=len(one.annotations))
         report = ImportReport(kind="native")
         with transaction.atomic():
             native.write(checked, group=group, user=user, report=report)
@@ -78,6 +86,7 @@ def import_file(
             raise ImportRefused(
                 "paper: a Hypothesis file goes onto an existing paper of the group; give its id."
             )
+        check_items(len(checked))
         target = _paper_of(group, paper)
         report = ImportReport(kind="hypothesis")
         with transaction.atomic():

@@ -41,7 +41,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from papers.models import Paper, ReadingGroup
 
-from ..models import Annotation, Comment, SearchEntry, Status
+from ..attribution import attribution_text
+from ..models import ATTRIBUTION_FIELDS, Annotation, Comment, SearchEntry, Status, attribution_dict
 from ..places import paragraph_url
 from .languages import DEFAULT_CONFIG, config_for
 from .parser import Query, Term, parse
@@ -349,6 +350,7 @@ class Hits:
                 "config",
             )
         )
+        entries = entries.annotate(**{name: _post_field(name) for name in ATTRIBUTION_FIELDS})
         entries = self.backend.rank(entries, self.terms, self.configs)
         entries = self.backend.snippet(entries, self.terms, self.configs)
         by_pk = {entry.pk: entry for entry in entries}
@@ -358,6 +360,39 @@ class Hits:
             entry.status = seen or None
             hits.append(entry)
         return hits
+
+
+def _post_field(name: str) -> Case:
+    """A field of the annotation or comment an entry stands for, in the page's own query (a
+    subquery by primary key; null for papers and paragraphs): the imported posts' attribution."""
+    kinds = ((Kind.ANNOTATION, Annotation), (Kind.COMMENT, Comment))
+    output = Annotation._meta.get_field(name)
+    return Case(
+        *(
+            When(
+                kind=kind,
+                then=Subquery(model.objects.filter(pk=OuterRef("object_id")).values(name)[:1]),
+            )
+            for kind, model in kinds
+        ),
+        default=None,
+        output_field=output.__class__(null=True),
+    )
+
+
+def hit_attribution(hit) -> dict | None:
+    """The API's `attribution` of a hit (annotations.models.attribution_dict), or null."""
+    return attribution_dict(*(getattr(hit, name, None) for name in ATTRIBUTION_FIELDS))
+
+
+def hit_attribution_text(hit) -> str:
+    """The pages' words for a hit's attribution, or ""."""
+    return attribution_text(
+        author=hit.author.username if hit.author_id else None,
+        source_author=getattr(hit, "source_author", None) or "",
+        source_name=getattr(hit, "source_name", None) or "",
+        source_created=getattr(hit, "source_created", None),
+    )
 
 
 def search(user, q: str | None, filters: Filters | None = None) -> Hits:

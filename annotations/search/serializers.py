@@ -1,9 +1,11 @@
 """The search API's hit, shaped for the reader: where it is, and its snippet with matches marked
 (annotations.search.query.mark: escaped, then marked)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .query import hit_url, mark
+from ..serializers import AttributionSerializer
+from .query import hit_attribution, hit_url, mark
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -24,6 +26,9 @@ class SearchHitSerializer(serializers.Serializer):
         help_text="a post's moderation status (visible, pending, hidden); null for papers' text"
     )
     rank = serializers.FloatField()
+    attribution = serializers.SerializerMethodField(
+        help_text="an imported post's origin (as on annotations and comments); else null"
+    )
 
     def get_anchor(self, hit) -> str | None:
         return hit.paragraph.anchor if hit.paragraph_id else None
@@ -41,6 +46,10 @@ class SearchHitSerializer(serializers.Serializer):
         if hit.kind in ("paper", "paragraph") or hit.author is None:
             return None
         return hit.author.username
+
+    @extend_schema_field(AttributionSerializer(allow_null=True))
+    def get_attribution(self, hit) -> dict | None:
+        return hit_attribution(hit)
 
     def get_status(self, hit) -> str | None:
         return self.context.get("statuses", {}).get((hit.kind, hit.object_id))

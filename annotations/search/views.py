@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .parser import MAX_LENGTH
-from .query import Filters, hit_url, mark, search, statuses
+from .query import Filters, hit_attribution_text, hit_url, mark, search, statuses
 
 PAGE_SIZE = 20
 KIND_LABELS = {
@@ -46,6 +46,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "snippet": mark(hit.raw_snippet, hit.text),
             "url": hit_url(hit),
             "status": found.get((hit.kind, hit.object_id)),
+            "attribution": hit_attribution_text(hit),
         }
         for hit in page.object_list
     ]

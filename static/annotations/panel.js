@@ -6,6 +6,7 @@
 // `canAnnotate` only says whether the reader may write here at all (tag, comment, link).
 // `openFromUrl` opens it from a link (`?panel=1#p-…`, and `say=` for a new thread's draft).
 
+import { attributionMark } from "./attribution.js";
 import { composer, prefill } from "./composer.js";
 import { button, elementOf, h, snippet, when } from "./dom.js";
 import { deleteAnnotation, editAnnotation } from "./editing.js";
@@ -259,7 +260,16 @@ function annotationItem(ws, a, comments, links) {
       ? h("span", { class: "ws-whole" }, " · the whole paragraph")
       : h("q", { class: "ws-quote" }, quoteText(ws, a, 120)),
   );
-  li.append(h("p", { class: "ws-annotation-head" }, pick, when(item.created), editedMark(item)));
+  li.append(
+    h(
+      "p",
+      { class: "ws-annotation-head" },
+      pick,
+      when(item.created),
+      attributionMark(item),
+      editedMark(item),
+    ),
+  );
   li.append(statusMark(a.status));
   if (a.visibility === "private") li.append(h("p", { class: "ws-status" }, "Only you see this"));
   if (item.note_html) li.append(h("div", { class: "ws-note", html: item.note_html }));

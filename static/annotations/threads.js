@@ -1,6 +1,7 @@
 // Threads in the panel: comments with their replies, tombstones for what was deleted or removed.
 // Edit, Delete and Reply on a comment are offered as its `can` says (the API's answer).
 
+import { attributionMark } from "./attribution.js";
 import { composer } from "./composer.js";
 import { button, h, when } from "./dom.js";
 import { deleteComment, editComment } from "./editing.js";
@@ -59,6 +60,7 @@ function commentItem(ws, c, replies, depth, render) {
       { class: "ws-comment-head" },
       h("span", { class: "ws-author" }, c.author ?? "—"),
       when(c.created),
+      attributionMark(c),
       c.status === "deleted" ? "" : editedMark(c),
       fresh ? h("span", { class: "ws-new-badge", title: "Since your last visit" }, "New") : "",
     ),

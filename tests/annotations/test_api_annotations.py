@@ -33,6 +33,7 @@ KEYS = {
     "version",
     "edited",
     "can",
+    "attribution",
 }
 
 

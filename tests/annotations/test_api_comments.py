@@ -27,6 +27,7 @@ KEYS = {
     "version",
     "edited",
     "can",
+    "attribution",
 }
 
 

@@ -119,7 +119,7 @@ def test_a_native_import_says_what_came_back_on_the_new_paper_s_page(scene):
     shown = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
     assert shown == [
         ("success", "Imported: 1 paper, 10 paragraphs, 1 annotation, 1 comment, 0 links "
-                    "imported.")
+                    "imported; attributed to: olive.")
     ]  # fmt: skip
     html = response.content.decode()
     assert 'class="message message-success">Imported: 1 paper, 10 paragraphs' in html
@@ -160,7 +160,7 @@ def test_a_hypothesis_file_goes_onto_the_chosen_paper(scene):
     html = client.get(response["Location"]).content.decode()
     assert (
         "Imported: 4 annotations (1 by fuzzy match) and 2 replies imported; 3 not anchored; "
-        "placeholder accounts: newcomer." in html
+        "attributed to: newcomer, olive." in html
     )
     assert "message-warning" in html and "Not anchored: “Sixteen participants" in html
     assert "a page note (no selector)" in html

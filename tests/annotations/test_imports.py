@@ -3,6 +3,7 @@ left behind) and Hypothesis search results (anchoring exact, by whitespace, fuzz
 roles from tags; what is not anchored). The round trip is tests/annotations/test_roundtrip.py."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -84,23 +85,82 @@ def test_it_imports_a_paper_export_with_its_structure_threads_and_links(scene, t
     assert Link.objects.get(paper=paper).target == claim
     assert Revision.objects.filter(annotation=claim).count() == 1
     assert (report.annotations, report.comments, report.links) == (2, 2, 1)
-    # The authors are in the target group too (the fixture): their own accounts.
-    assert claim.author.username == "amina" and report.placeholders == []
+    # The authors are in the target group too (the fixture), and still not credited: every
+    # post is the importer's, the file's names and dates its attribution.
+    assert claim.author == importer
+    assert claim.attribution == {
+        "author": "amina",
+        "created": scene["annotations"][0]["created"],
+        "source": "Marginalia export",
+        "url": None,
+    }
+    assert report.attributed == ["amina", "mo", "olive"] and report.as_dict()["placeholders"] == []
 
 
-def test_strangers_accounts_are_never_credited_with_a_files_words(scene, target, client):
-    """A member must not put words in the mouth of someone outside the group: their items go to
-    a placeholder `<name>-imported` that cannot log in, used again by the next import."""
+@pytest.mark.parametrize("whose", ["owner", "member", "outsider", "nobody-here"])
+def test_an_import_never_credits_an_account_but_the_importers(scene, target, whose):
+    """Not the group's owner, not a member, not a stranger's account, and no new account: a
+    plain member's file saying `"author": "olive"` is published as the member's, attributed."""
     group, importer = target
-    group.memberships.exclude(user=importer).filter(user__username="amina").delete()
+    make_user("outsider")
+    for row in scene["annotations"] + scene["comments"]:
+        row["author"] = whose
+    users_before = get_user_model().objects.count()
+    report = import_file(user=importer, group=group, data=scene)
+    paper = Paper.objects.get(pk=report.papers[0])
+    for item in [*paper.annotations.all(), *paper.comments.all()]:
+        assert item.author == importer and item.source_author == whose
+    assert set(Link.objects.filter(paper=paper).values_list("author", flat=True)) == {importer.pk}
+    assert get_user_model().objects.count() == users_before
+    assert report.attributed == [whose]
+
+
+def test_the_files_dates_are_the_attributions_and_the_posts_are_the_imports(scene, target):
+    group, importer = target
+    scene["annotations"][0]["created"] = "2024-05-03T10:00:00Z"
     report = import_file(user=importer, group=group, data=scene)
     claim = Paper.objects.get(pk=report.papers[0]).annotations.get(role__slug="claim")
-    assert claim.author.username == "amina-imported" and "amina-imported" in report.placeholders
-    assert not claim.author.is_active and not claim.author.has_usable_password()
-    assert not group.memberships.filter(user__username__startswith="amina").exists()
-    again = import_file(user=importer, group=group, data=scene)
-    claim_again = Paper.objects.get(pk=again.papers[0]).annotations.get(role__slug="claim")
-    assert claim_again.author == claim.author
+    assert claim.source_created.isoformat() == "2024-05-03T10:00:00+00:00"
+    assert claim.created.year >= 2026 and claim.created > claim.source_created
+
+
+def test_an_imported_attribution_is_kept_not_the_intermediate_importers_name(scene, target):
+    """A post the exporting site had itself imported says who wrote it first: that stays."""
+    group, importer = target
+    first = {"author": "bob", "created": "2024-05-03T10:00:00Z", "source": "Hypothesis",
+             "url": "https://example.org/paper"}  # fmt: skip
+    scene["annotations"][0].update(author="amina", attribution=first)
+    report = import_file(user=importer, group=group, data=scene)
+    claim = Paper.objects.get(pk=report.papers[0]).annotations.get(role__slug="claim")
+    assert claim.author == importer and claim.attribution == first
+    assert "bob" in report.attributed
+
+
+def test_the_importers_own_name_is_kept_and_not_reported(scene, target):
+    group, importer = target
+    for row in scene["annotations"] + scene["comments"]:
+        row["author"] = "IMPORTER"  # the same person, as logins compare names
+    report = import_file(user=importer, group=group, data=scene)
+    claim = Paper.objects.get(pk=report.papers[0]).annotations.get(role__slug="claim")
+    assert claim.source_author == "IMPORTER" and report.attributed == []
+
+
+@pytest.mark.parametrize(
+    ("attribution", "message"),
+    [
+        ([], "annotations[0].attribution: expected an object, found a list"),
+        ({"source": ""}, "annotations[0].attribution.source: cannot be empty"),
+        ({"source": "H", "author": "two words"}, "attribution.author: 'two words' is not"),
+        ({"source": "H", "created": "soon"}, "attribution.created: expected an ISO 8601"),
+    ],
+)
+def test_a_bad_attribution_is_refused_with_its_path(scene, target, attribution, message):
+    group, importer = target
+    scene["annotations"][0]["attribution"] = attribution
+    before = _counts()
+    with pytest.raises(ImportRefused, match=re.escape(message)):
+        import_file(user=importer, group=group, data=scene)
+    assert _counts() == before
 
 
 def test_it_never_trusts_the_files_html(scene, target):
@@ -113,17 +173,19 @@ def test_it_never_trusts_the_files_html(scene, target):
     assert all("<img" not in c.body_html for c in paper.comments.all())
 
 
-def test_unknown_authors_become_placeholders_that_cannot_log_in(scene, target, client):
+def test_an_unknown_name_reserves_nothing(scene, target, client):
+    """No placeholder account: a later sign-up may take the name a file gave."""
     group, importer = target
     scene["annotations"][0]["author"] = "stranger"
-    report = import_file(user=importer, group=group, data=scene)
-    assert report.placeholders == ["stranger"]
-    stranger = get_user_model().objects.get(username="stranger")
-    assert not stranger.is_active and not stranger.has_usable_password()
-    assert not group.memberships.filter(user=stranger).exists()
-    assert not client.login(username="stranger", password="")
-    answer = client.post("/api/v1/auth/token/", {"username": "stranger", "password": ""})
-    assert answer.status_code == 400
+    import_file(user=importer, group=group, data=scene)
+    assert not get_user_model().objects.filter(username__iexact="stranger").exists()
+    answer = client.post(
+        "/accounts/signup/",
+        {"username": "stranger", "email": "s@example.org", "password1": "a long pass phrase 9",
+         "password2": "a long pass phrase 9"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    assert get_user_model().objects.filter(username="stranger", is_active=True).exists()
 
 
 def test_hidden_and_pending_stay_held_and_tombstones_stay_tombstones(scene, target):
@@ -390,7 +452,9 @@ def test_it_anchors_hypothesis_annotations_exactly_by_whitespace_and_fuzzily(
         "groups read better", "abstract", "claim"
     )  # fmt: skip
     assert claim.note.endswith("Tags: #main-point")
-    assert claim.created.isoformat() == "2026-10-01T09:00:00+00:00"
+    assert (
+        claim.author == member and claim.source_created.isoformat() == "2026-10-01T09:00:00+00:00"
+    )
     # Three paragraphs hold "readers disagree": the selector's prefix picks reader 1's.
     chosen = by_note["Which readers? Only the second paragraph says so."]
     assert "reader 1" in chosen.paragraph.text and chosen.role.slug == "evidence"
@@ -413,8 +477,11 @@ def test_hypothesis_replies_are_threaded_and_unplaced_rows_reported(hypothesis_p
     assert reasons["Qx5missingE"].startswith("not found in the paper")
     assert "page note" in reasons["Qx6pagenote"]
     assert reasons["Qx9orphanHH"] == "a reply to Qx5missingE, which was not anchored"
-    # acct:newcomer@hypothes.is is nobody here: a placeholder; the others are the cast.
-    assert report.placeholders == ["newcomer"]
+    # Every row is the importer's; the Hypothesis accounts' names are the attribution.
+    assert report.attributed == ["newcomer", "olive"]
+    assert report.as_dict()["placeholders"] == []
+    assert {first.author, second.author} == {member}
+    assert first.attribution["source"] == "Hypothesis" and first.attribution["url"]
     assert report.as_dict()["created"] == 4 and report.as_dict()["replies"] == 2
 
 

@@ -95,9 +95,10 @@ def test_annotation_create(public_paper, public_group, member, size, django_asse
     crowd(public_group, public_paper, size)
     paragraph = public_paper.paragraphs.get(text__contains="reader 0")
     client = signed_in(member)
-    # the paragraph (with paper and group), the membership, the role, the insert (and its
-    # savepoint or transaction, two queries), its search entry
-    with django_assert_max_num_queries(7):
+    # the paragraph (with paper and group), the membership, the paper's room under its quota
+    # (one probe), the role, the insert (and its savepoint or transaction, two queries), its
+    # search entry
+    with django_assert_max_num_queries(8):
         response = client.post(
             "/api/v1/annotations/",
             {"paragraph": paragraph.pk, "role": "evidence", "quote": {"exact": "readers disagree"}},

@@ -7,6 +7,7 @@ deliberately leaves behind: the source group's flags and audit log (docs/imports
 of annotations, comments and revisions are the file's, so they compare as they are.
 """
 
+import copy
 import json
 
 import pytest
@@ -127,6 +128,35 @@ def normalise(export: dict) -> dict:
     return export
 
 
+def _posts(export: dict):
+    for paper in export["papers"]:
+        yield from paper["annotations"]
+        yield from paper["comments"]
+
+
+def without_import_moments(export: dict) -> dict:
+    """The export without what an import sets to its own moment: posts' `updated` and links'
+    author and `created` (the importer's link, made now)."""
+    export = copy.deepcopy(export)
+    for row in _posts(export):
+        row.pop("updated")
+    for paper in export["papers"]:
+        for row in paper["links"]:
+            row.pop("author"), row.pop("created")
+    return export
+
+
+def as_before_import(export: dict, *, importer: str) -> dict:
+    """An imported group's export read back as the source's: each post is `importer`'s and its
+    attribution says who wrote it and when; put those back in `author` and `created`."""
+    export = without_import_moments(export)
+    for row in _posts(export):
+        given = row.pop("attribution")
+        assert row["author"] == importer and given["source"] == "Marginalia export"
+        row["author"], row["created"], row["attribution"] = given["author"], given["created"], None
+    return export
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_group_comes_back_identical_after_export_and_import_into_a_fresh_database(
     group, owner, moderator, member
@@ -163,14 +193,30 @@ def test_a_group_comes_back_identical_after_export_and_import_into_a_fresh_datab
     report = import_file(user=importer, group=fresh, data=data)
 
     after = _group_export(fresh)
-    assert normalise(after) == normalise(before)
+    assert normalise(as_before_import(after, importer="importer")) == normalise(
+        without_import_moments(before)
+    )
     assert report.kind == "native" and len(report.papers) == 3
     assert report.annotations == Annotation.objects.count()
     assert report.comments == Comment.objects.count()
     assert report.links == Link.objects.count()
     assert Annotation.objects.filter(independent=True, note="read blind").count() == 1
-    # The authors came back as placeholders (the fresh database knows none of them).
-    assert sorted(report.placeholders) == ["amina", "mo", "olive"]
+    # No account was made: the posts are the importer's, the authors' names their attribution.
+    assert sorted(report.attributed) == ["amina", "mo", "olive"]
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["importer"]
+
+    # A second hop: the attribution that came in is the one that goes on, not "importer".
+    other = ReadingGroup.objects.create(name="Elsewhere", slug="elsewhere")
+    second = make_user("second")
+    join(other, second, "owner")
+    import_file(user=second, group=other, data=json.dumps(after, ensure_ascii=False))
+    again = normalise(as_before_import(_group_export(other), importer="second"))
+    expected = normalise(without_import_moments(before))
+    for export in (again, expected):  # the group is another one
+        export.pop("group")
+        for paper in export["papers"]:
+            paper["paper"].pop("group")
+    assert again == expected
     assert set(Role.objects.filter(group=fresh).values_list("slug", flat=True)) >= {
         "question", "old-role"
     }  # fmt: skip
