@@ -2,18 +2,17 @@
 annotations: a summary of every paragraph's (how many by role and author, how many held) from one
 aggregate query, and at most `MARGINALIA_PAGE_HIGHLIGHTS` annotations drawn and indexed for the
 script, shared fairly between the paragraphs (each gets all of its own up to one share, the most
-recent first), read in one more query. The page says where a paragraph holds more than it draws,
-and its script fetches the rest through the API when that paragraph comes into view
-(static/annotations/more.js).
+recent first), read in one query (two past the bound: one chooses them). The page says where a
+paragraph holds more than it draws, and its script fetches the rest through the API when that
+paragraph comes into view (static/annotations/more.js).
 
-Both queries start from the caller's `visible_to` queryset: nothing here decides who sees what.
+Every query starts from the caller's `visible_to` queryset: nothing here decides who sees what.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q, QuerySet
 
 from .models import Status
 
@@ -56,10 +55,35 @@ def fair_share(counts: Iterable[int], budget: int) -> int | None:
     return None  # not reached: the sum is over the budget
 
 
-def drawn(annotations: QuerySet, share: int | None) -> QuerySet:
-    """The annotations the page draws: all of them, or the `share` most recent of each
-    paragraph (a window function: one query, however many paragraphs)."""
+# How far the choice of the busy paragraphs' annotations reads, newest first, in multiples of the
+# budget: far enough for each to get its share in any ordinary history, bounded whatever the
+# number of annotations (a paragraph whose annotations are all older than that gets none drawn;
+# its chips count them and the script fetches them when it comes into view).
+SCAN = 10
+
+
+def drawn(annotations: QuerySet, counts: Mapping[int, int], budget: int) -> QuerySet:
+    """The annotations the page draws, `counts` being how many each paragraph holds: all of them
+    when they fit in `budget`; else every one of the paragraphs holding no more than a fair share
+    (`fair_share`) and the most recent `share` of each of the others, chosen in one more query
+    that reads the newest first and stops early (a window function ranking each paragraph's
+    annotations would read and sort every one of them: a second at 150,000)."""
+    share = fair_share(counts.values(), budget)
     if share is None:
         return annotations
-    newest_first = Window(RowNumber(), partition_by=F("paragraph_id"), order_by=F("id").desc())
-    return annotations.annotate(newest=newest_first).filter(newest__lte=share)
+    small = [p for p, n in counts.items() if n <= share]
+    busy = {p: 0 for p, n in counts.items() if n > share}
+    chosen: list[int] = []
+    newest = (
+        annotations.filter(paragraph_id__in=list(busy))
+        .order_by("-id")
+        .values_list("id", "paragraph_id")[: SCAN * max(budget, 1)]
+    )
+    wanted = share * len(busy)
+    for pk, paragraph in newest.iterator(chunk_size=2000):
+        if busy[paragraph] < share:
+            busy[paragraph] += 1
+            chosen.append(pk)
+            if len(chosen) == wanted:
+                break
+    return annotations.filter(Q(paragraph_id__in=small) | Q(id__in=chosen))
