@@ -74,14 +74,13 @@ def drawn(annotations: QuerySet, counts: Mapping[int, int], budget: int) -> Quer
     small = [p for p, n in counts.items() if n <= share]
     busy = {p: 0 for p, n in counts.items() if n > share}
     chosen: list[int] = []
-    newest = (
-        annotations.filter(paragraph_id__in=list(busy))
-        .order_by("-id")
-        .values_list("id", "paragraph_id")[: SCAN * max(budget, 1)]
-    )
+    # The paper's newest first by id: SQLite walks its table backwards and PostgreSQL its primary
+    # key, both stopping early; a filter on the busy paragraphs (or ordering by `created`) made
+    # them sort every one of those first (0.7 s at 150,000 on SQLite). The others are skipped.
+    newest = annotations.order_by("-id").values_list("id", "paragraph_id")
     wanted = share * len(busy)
-    for pk, paragraph in newest.iterator(chunk_size=2000):
-        if busy[paragraph] < share:
+    for pk, paragraph in newest[: SCAN * max(budget, 1)].iterator(chunk_size=2000):
+        if busy.get(paragraph, share) < share:
             busy[paragraph] += 1
             chosen.append(pk)
             if len(chosen) == wanted:

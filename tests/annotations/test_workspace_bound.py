@@ -156,3 +156,21 @@ def test_what_is_not_drawn_is_counted_as_the_reader_may_see_it(
     assert data["annotations"] == []
     assert undrawn_of(data, paragraph) == {("claim", "wren"): (counted, held)}
     assert f'data-more="{counted}"' in paragraph_html(html, paragraph)
+
+
+def test_a_busy_paragraph_older_than_what_is_read_gets_none_drawn_but_counted(
+    member_client, member, paper, paragraph, settings
+):
+    """The choice reads SCAN x the bound of the paper's newest annotations, no more: a busy
+    paragraph whose annotations are all older is drawn empty, and says so."""
+    settings.MARGINALIA_PAGE_HIGHLIGHTS = 2  # a share of 1 each; 20 annotations read at most
+    other = paper.paragraphs.exclude(pk=paragraph.pk).filter(kind="body").first()
+    pile(paragraph, [member], 5)
+    pile(other, [member], 40, role="evidence")  # newer: the 20 read are all its own
+    html = page_of(member_client, paper)
+    data = workspace_data(html)
+    assert data["annotations"][1::6] == [other.pk]
+    para = paragraph_html(html, paragraph)
+    assert 'Claim <span class="ws-count">5</span>' in para
+    assert "Only 0 of 5 annotations on this paragraph are drawn here." in para
+    assert "Only 1 of 40 annotations" in paragraph_html(html, other)
