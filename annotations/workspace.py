@@ -4,16 +4,19 @@ papers.reading lays the paper out and knows nothing of annotations; this module 
 layer, by paragraph id:
 
 - `Highlight`s for annotated passages (`<mark class="hl role-evidence">`, offsets in code
-  points, overlapping ones nested), and
-- an `Aside` per annotated or discussed paragraph: its role chips (role, count, who) as HTML.
+  points, overlapping ones drawn flat by papers.reading), and
+- an `Aside` per annotated or discussed paragraph: its role chips (role, count, who) as HTML,
+  and a note where the paragraph holds more annotations than the page draws.
 
 It also gathers what the page's script starts from (`Workspace.data`, through `json_script`):
-the roles with their colours and keys, a compact index of the annotations the reader may see,
-the time of the read (the first `since` of the live updates), the API's URLs and where blind
-mode is kept (`blind_choice`). Everything in a fixed number of queries, whatever the number of
-paragraphs and annotations: the roles, the annotations (one query, author names joined), the
-comments (one query of five values each), the paragraphs the reader follows (one query, members
-only: `follow_choice`).
+the roles with their colours and keys, a compact index of the annotations drawn, what is counted
+but not drawn ("undrawn"), the time of the read (the first `since` of the live updates), the
+API's URLs and where blind mode is kept (`blind_choice`). Everything in a fixed number of queries
+and a bounded size, whatever the number of paragraphs and annotations (page_budget.py): the
+roles, the annotations' tallies (one aggregate query), the drawn annotations (one query, author
+names joined; one more choosing them past the bound, MARGINALIA_PAGE_HIGHLIGHTS), the comments
+(one query of five values each), the paragraphs the reader follows (one query, members only:
+`follow_choice`).
 
 New since the last visit: for a member, the view records the visit
 (notifications.services.paper_visited) and hands over the one before (`last_visit`); the others'
@@ -53,8 +56,8 @@ from .services import roles_for_group
 # reached by its number instead.
 RESERVED_KEYS = ("j", "k", "s", "l", "f", "b", "m", "?")
 
-# What the script gets for the annotations (static/annotations/workspace.js, "The index"): one
-# flat list with six values for each annotation,
+# What the script gets for the annotations drawn (static/annotations/workspace.js, "The index"):
+# one flat list with six values for each annotation,
 #   id, paragraph id, role (index into "roles"), author (index into "authors", or null),
 #   start, end (code points; null for the whole paragraph),
 # and "unusual": {id: [status, visibility]} for those not "visible" to the "group". The comments
