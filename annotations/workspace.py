@@ -4,16 +4,19 @@ papers.reading lays the paper out and knows nothing of annotations; this module 
 layer, by paragraph id:
 
 - `Highlight`s for annotated passages (`<mark class="hl role-evidence">`, offsets in code
-  points, overlapping ones nested), and
-- an `Aside` per annotated or discussed paragraph: its role chips (role, count, who) as HTML.
+  points, overlapping ones drawn flat by papers.reading), and
+- an `Aside` per annotated or discussed paragraph: its role chips (role, count, who) as HTML,
+  and a note where the paragraph holds more annotations than the page draws.
 
 It also gathers what the page's script starts from (`Workspace.data`, through `json_script`):
-the roles with their colours and keys, a compact index of the annotations the reader may see,
-the time of the read (the first `since` of the live updates), the API's URLs and where blind
-mode is kept (`blind_choice`). Everything in a fixed number of queries, whatever the number of
-paragraphs and annotations: the roles, the annotations (one query, author names joined), the
-comments (one query of five values each), the paragraphs the reader follows (one query, members
-only: `follow_choice`).
+the roles with their colours and keys, a compact index of the annotations drawn, what is counted
+but not drawn ("undrawn"), the time of the read (the first `since` of the live updates), the
+API's URLs and where blind mode is kept (`blind_choice`). Everything in a fixed number of queries
+and a bounded size, whatever the number of paragraphs and annotations (page_budget.py): the
+roles, the annotations' tallies (one aggregate query), the drawn annotations (one query, author
+names joined; one more choosing them past the bound, MARGINALIA_PAGE_HIGHLIGHTS), the comments
+(one query of five values each), the paragraphs the reader follows (one query, members only:
+`follow_choice`).
 
 New since the last visit: for a member, the view records the visit
 (notifications.services.paper_visited) and hands over the one before (`last_visit`); the others'
@@ -33,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -44,6 +48,7 @@ from papers.reading import Highlight
 
 from .models import Annotation, Comment, Role, Status
 from .notifications.services import followed_paragraphs
+from .page_budget import drawn, tallies
 from .permissions import can_annotate, may_annotate
 from .services import roles_for_group
 
@@ -51,8 +56,8 @@ from .services import roles_for_group
 # reached by its number instead.
 RESERVED_KEYS = ("j", "k", "s", "l", "f", "b", "m", "?")
 
-# What the script gets for the annotations (static/annotations/workspace.js, "The index"): one
-# flat list with six values for each annotation,
+# What the script gets for the annotations drawn (static/annotations/workspace.js, "The index"):
+# one flat list with six values for each annotation,
 #   id, paragraph id, role (index into "roles"), author (index into "authors", or null),
 #   start, end (code points; null for the whole paragraph),
 # and "unusual": {id: [status, visibility]} for those not "visible" to the "group". The comments
@@ -195,9 +200,13 @@ def _comments_read(paper: Paper, user, last_visit: datetime | None) -> CommentsR
 
 
 def _asides(
-    chips: dict[int, dict[int, Chip]], comments: CommentsRead, tagged: set[int]
+    chips: dict[int, dict[int, Chip]],
+    comments: CommentsRead,
+    tagged: set[int],
+    notes: dict[int, str],
 ) -> dict[int, Aside]:
-    """What goes beside each annotated or discussed paragraph: its chips in the roles' order."""
+    """What goes beside each annotated or discussed paragraph: its chips in the roles' order,
+    then the note saying that it holds more than is drawn (`notes`), where it does."""
     asides = {}
     for paragraph in set(chips) | set(comments.counts):
         ordered = sorted(
@@ -206,8 +215,42 @@ def _asides(
         html = _chips_html(
             ordered, comments.counts.get(paragraph, 0), comments.new_counts.get(paragraph, 0)
         )
+        if paragraph in notes:
+            html = SafeString(html + notes[paragraph])
         asides[paragraph] = Aside(html, paragraph in tagged)
     return asides
+
+
+def _undrawn(
+    rest: dict[tuple[int, int, str | None], list[int]],
+    role_index: dict[int, int],
+    author_index: dict[str, int],
+) -> dict[int, list]:
+    """What the page counts but does not draw, for the script (its "undrawn"): by paragraph, four
+    values for each role and author, role (index into "roles"), author (index into "authors", or
+    null), how many, how many of them held. As many as paragraphs, roles and authors, never as
+    annotations."""
+    undrawn: dict[int, list] = defaultdict(list)
+    for (paragraph, role_id, username), (count, held) in rest.items():
+        if count > 0:
+            who = None if username is None else author_index.setdefault(username, len(author_index))
+            undrawn[paragraph] += (role_index[role_id], who, count, held)
+    return dict(undrawn)
+
+
+def _more_notes(undrawn: dict[int, list], totals: dict[int, int]) -> dict[int, str]:
+    """The words under a paragraph that holds more annotations than the page draws: a reader
+    must not take the marks for all there is. `data-more` tells the script to fetch the rest
+    (static/annotations/more.js)."""
+    notes = {}
+    for paragraph, values in undrawn.items():
+        left = sum(values[2::4])
+        total = totals[paragraph]
+        notes[paragraph] = (
+            f'<span class="ws-more" role="note" data-more="{left}">Only {total - left:,} of '
+            f"{total:,} annotations on this paragraph are drawn here.</span>"
+        )
+    return notes
 
 
 def _iso(moment: datetime) -> str:
@@ -244,48 +287,60 @@ def load_workspace(paper: Paper, user, *, last_visit: datetime | None = None) ->
     role_index = {role.id: i for i, role in enumerate(roles)}
     author_index: dict[str, int] = {}
     me = user.pk if user is not None and user.is_authenticated else None
-    # One query: the author's name joined, only the fields the layer needs (as tuples: the
-    # cheapest rows the ORM makes, which counts at 10,000 annotations).
+    visible = Annotation.objects.visible_to(user).filter(paper=paper)
+    # The chips, whether the reader tagged a paragraph, and what is not drawn: from one
+    # aggregate query (annotations/page_budget.py), the same cost at 100 or 150,000 annotations.
+    counted = [t for t in tallies(visible) if t.role in by_id]  # roles are PROTECTed: all of them
+    chips: dict[int, dict[int, Chip]] = defaultdict(dict)
+    tagged: set[int] = set()
+    per_paragraph: dict[int, int] = defaultdict(int)
+    rest: dict[tuple[int, int, str | None], list[int]] = {}  # not drawn: [count, held]
+    for t in counted:
+        chip = chips[t.paragraph].get(t.role)
+        if chip is None:
+            chip = chips[t.paragraph][t.role] = Chip(by_id[t.role])
+        chip.count += t.count
+        chip.authors.append(t.username or "(deleted account)")
+        chip.mine = chip.mine or (me is not None and t.author == me)
+        chip.held += t.held
+        if me is not None and t.author == me:
+            tagged.add(t.paragraph)
+        per_paragraph[t.paragraph] += t.count
+        rest[t.paragraph, t.role, t.username] = [t.count, t.held]
+    # One query (and, past the bound, one more choosing them): the drawn annotations with the
+    # author's name joined, only the fields the layer needs (as tuples: the cheapest rows).
     rows = (
-        Annotation.objects.visible_to(user)
-        .filter(paper=paper)
+        drawn(visible, per_paragraph, settings.MARGINALIA_PAGE_HIGHLIGHTS)
         .order_by("paragraph_id", "start", "id")
         .values_list(
             "id", "paragraph_id", "role_id", "start", "end", "author_id",
             "author__username", "status", "visibility",
         )
-        .iterator(chunk_size=2000)  # each row dropped once read: nothing kept but the layer
     )  # fmt: skip
+    # No iterator(): the rows are bounded (MARGINALIA_PAGE_HIGHLIGHTS), and PostgreSQL plans a
+    # server-side cursor for its first rows (a scan in the ORDER BY's order, ten times slower).
     highlights: dict[int, list[Highlight]] = defaultdict(list)
-    chips: dict[int, dict[int, Chip]] = defaultdict(dict)
-    tagged: set[int] = set()
     index: list = []
     unusual: dict[int, tuple[str, str]] = {}
-    visible, group = Status.VISIBLE.value, Annotation.Visibility.GROUP.value
+    visible_status, group = Status.VISIBLE.value, Annotation.Visibility.GROUP.value
     for pk, paragraph, role_id, start, end, author_id, author, status, visibility in rows:
         role = by_id.get(role_id)
         if role is None:  # cannot happen (role is PROTECTed); keep the page up regardless
             continue
-        username = author or "(deleted account)"
         mine = me is not None and author_id == me
-        if mine:
-            tagged.add(paragraph)
         if start is not None:
             highlights[paragraph].append(_highlight(pk, start, end, status, role, mine))
-        chip = chips[paragraph].get(role_id)
-        if chip is None:
-            chip = chips[paragraph][role_id] = Chip(role)
-        chip.count += 1
-        chip.authors.append(username)
-        chip.mine = chip.mine or mine
-        if status != visible:
-            chip.held += 1
+        left = rest.get((paragraph, role_id, author))
+        if left is not None:  # drawn: not in what the page says is left
+            left[0] -= 1
+            left[1] -= status != visible_status
         who = None if author is None else author_index.setdefault(author, len(author_index))
         index += (pk, paragraph, role_index[role_id], who, start, end)
-        if status != visible or visibility != group:
+        if status != visible_status or visibility != group:
             unusual[pk] = (status, visibility)
+    undrawn = _undrawn(rest, role_index, author_index)
     comments = _comments_read(paper, user, last_visit)
-    asides = _asides(chips, comments, tagged)
+    asides = _asides(chips, comments, tagged, _more_notes(undrawn, per_paragraph))
     api_root = reverse("annotation-list").removesuffix("annotations/")
     return Workspace(
         highlights=dict(highlights),
@@ -302,6 +357,8 @@ def load_workspace(paper: Paper, user, *, last_visit: datetime | None = None) ->
             "authors": list(author_index),
             "annotations": index,
             "unusual": unusual,
+            "undrawn": {str(k): v for k, v in undrawn.items()},
+            "paragraphLimit": settings.MARGINALIA_PAGE_HIGHLIGHTS,
             "comments": {str(k): v for k, v in comments.counts.items()},
             "commentIndex": comments.index,
             "newComments": comments.new,

@@ -382,6 +382,10 @@ MARGINALIA_ACCOUNT_MAIL = "annotations.notifications.mail_views.account_mail_sec
 # How often the navigation's bell asks for the unread count (static/notifications/bell.js), in
 # milliseconds; it waits while the tab is hidden and longer after an error.
 MARGINALIA_BELL_POLL_MS = envint("MARGINALIA_BELL_POLL_MS", 30000)
+# The reading page draws this many annotations at most (shared fairly between paragraphs; the
+# others are counted beside their paragraph and fetched when it comes into view), and the script
+# fetches this many at most for one paragraph: the page's cost stays bounded (docs/workspace.md).
+MARGINALIA_PAGE_HIGHLIGHTS = envint("MARGINALIA_PAGE_HIGHLIGHTS", 2000)
 
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header turns "no credentials" into 401, not 403.

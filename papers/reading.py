@@ -15,7 +15,9 @@ beside it) are handed in by paragraph id. The annotations app's workspace does t
 """
 
 import html
+import itertools
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -59,9 +61,10 @@ class Highlight(NamedTuple):
     """A span of a paragraph's text (code points) to draw as `<mark class="…" data-…>`.
 
     Handed in by another layer (the annotations workspace marks annotated passages). Highlights
-    may overlap each other, citations and inline marks: every run of text they cover gets its own
-    `<mark>`, nested longest-first where several cover it. (A named tuple: a page may hand in
-    ten thousand of them.)
+    may overlap each other, citations and inline marks. Overlapping ones are drawn flat, never
+    nested: the text is cut at every highlight's start and end, and each run of text is drawn once,
+    as the innermost highlight covering it (`flat_runs`), with `data-depth` saying how many do when
+    more than one. (A named tuple: a page may hand in thousands of them.)
     """
 
     start: int
@@ -158,19 +161,59 @@ def _esc(text: str) -> str:
     return html.escape(text) if _SPECIAL.search(text) else text
 
 
-def _usable_highlights(highlights: Iterable[Highlight], text: str) -> list[tuple[int, int, str]]:
-    """The highlights inside the text as (start, end, opening tag), outermost first (earlier
-    start, then longer). A highlight outside the text or empty is left out rather than clipped:
-    its offsets are stale."""
+class Run(NamedTuple):
+    """A run of text covered by highlights: drawn as `top`, the innermost of the `depth` that
+    cover it."""
+
+    start: int
+    end: int
+    top: Highlight
+    depth: int
+
+
+def flat_runs(highlights: Iterable[Highlight], length: int) -> list[Run]:
+    """Highlights inside a text of `length` code points as non-overlapping runs, in order.
+
+    The text is cut at every start and end; each piece covered by at least one highlight is a run
+    drawn as the innermost one covering it (the latest to start, then the shortest). A highlight
+    outside the text or empty is left out rather than clipped: its offsets are stale. O(n log n)
+    in the number of highlights: one sort, then a sweep in which the active highlights are kept
+    in the order they started, so that the innermost is the last one still open (ended ones are
+    dropped from the end as they surface).
+    """
     usable = sorted(
-        (h for h in highlights if 0 <= h.start < h.end <= len(text)),
+        (h for h in highlights if 0 <= h.start < h.end <= length),
         key=lambda h: (h.start, -h.end),
     )
-    return [(h.start, h.end, _mark_open(h)) for h in usable]
+    if not usable:
+        return []
+    ends = sorted(h.end for h in usable)
+    cuts = sorted({h.start for h in usable} | set(ends))
+    runs: list[Run] = []
+    stack: list[Highlight] = []
+    started = ended = 0
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        while started < len(usable) and usable[started].start <= a:
+            stack.append(usable[started])
+            started += 1
+        while ended < len(ends) and ends[ended] <= a:
+            ended += 1
+        while stack and stack[-1].end <= a:
+            stack.pop()
+        if stack:
+            runs.append(Run(a, b, stack[-1], started - ended))
+    return runs
 
 
-def _mark_open(highlight: Highlight) -> str:
+def _usable_highlights(highlights: Iterable[Highlight], text: str) -> list[tuple[int, int, str]]:
+    """The flat runs of the highlights (`flat_runs`) as (start, end, opening tag)."""
+    return [(r.start, r.end, _mark_open(r.top, r.depth)) for r in flat_runs(highlights, len(text))]
+
+
+def _mark_open(highlight: Highlight, depth: int = 1) -> str:
     attrs = "".join(f' data-{_esc(name)}="{_esc(value)}"' for name, value in highlight.data)
+    if depth > 1:
+        attrs += f' data-depth="{depth}"'
     if highlight.title:
         attrs += f' title="{_esc(highlight.title)}"'
     return f'<mark class="{_esc(highlight.css_class)}"{attrs}>'
@@ -185,10 +228,16 @@ def _marked(
     links: bool,
     highlights: Sequence[tuple[int, int, str]] = (),
 ) -> SafeString:
-    """`text[start:end]` escaped, with the inline marks and highlights that cover it as HTML
-    elements (highlights outermost)."""
+    """`text[start:end]` escaped, with the inline marks and highlight runs that cover it as HTML
+    elements (the highlight outermost). `highlights` are flat runs, in order, not overlapping:
+    each piece of text is inside one at most."""
     inside = [m for m in marks if m[1] < end and m[2] > start and (links or m[0] != "link")]
-    lit = [h for h in highlights if h[0] < end and h[1] > start]
+    first = bisect_right(highlights, start, key=lambda h: h[1])  # the first run ending after start
+    lit = []
+    for h in itertools.islice(highlights, first, None):
+        if h[0] >= end:
+            break
+        lit.append(h)
     if not inside and not lit:
         return SafeString(_esc(text[start:end]))
     cuts = sorted(
@@ -199,14 +248,15 @@ def _marked(
         | {min(h[1], end) for h in lit}
     )
     parts = []
-    lit.reverse()  # innermost first: each wraps what is inside it
+    lit_at = 0
     for a, b in zip(cuts, cuts[1:], strict=False):
         run = _esc(text[a:b])
         if inside:
             run = _with_marks(run, [m for m in inside if m[1] <= a and m[2] >= b], links)
-        for h_start, h_end, opening in lit:
-            if h_start <= a and h_end >= b:
-                run = f"{opening}{run}</mark>"
+        while lit_at < len(lit) and lit[lit_at][1] <= a:
+            lit_at += 1
+        if lit_at < len(lit) and lit[lit_at][0] <= a:
+            run = f"{lit[lit_at][2]}{run}</mark>"
         parts.append(run)
     return SafeString("".join(parts))  # every run escaped above
 
@@ -269,7 +319,7 @@ def render_paragraph(
     highlights: Iterable[Highlight] = (),
 ) -> SafeString:
     """A paragraph's text as HTML: citations as links with a popover, inline marks as elements,
-    highlights as `<mark>`.
+    highlights as `<mark>` (flat: one per run of text, `flat_runs`).
 
     Every piece of `text` and of the reference entries is escaped; link marks keep only http,
     https, mailto and `#` targets, and are dropped inside citations (no nested links). A

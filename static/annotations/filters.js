@@ -14,7 +14,9 @@ import { renderParagraph } from "./text.js";
 /** The filters' list of members: everyone with an annotation in the page. */
 export function refreshAuthors(ws) {
   const select = ws.el.filtersForm.elements.author;
-  const authors = [...new Set([...ws.annotations.values()].map((a) => a.author).filter(Boolean))];
+  const undrawn = [...ws.undrawn.values()].flat(); // counted, not drawn (more.js)
+  const all = [...ws.annotations.values(), ...undrawn];
+  const authors = [...new Set(all.map((a) => a.author).filter(Boolean))];
   authors.sort();
   const have = [...select.options].slice(1).map((o) => o.value);
   if (have.join("\n") === authors.join("\n")) return;

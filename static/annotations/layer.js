@@ -4,19 +4,30 @@
 
 import { refreshAuthors } from "./filters.js";
 import { scheduleMinimap } from "./minimap.js";
-import { isCounted, isNew } from "./shown.js";
+import { showMore } from "./more.js";
+import { HELD, isCounted, isNew } from "./shown.js";
 import { index, unindex } from "./state.js";
-import { drawHighlight, eraseHighlight, renderParagraph } from "./text.js";
+import { renderParagraph } from "./text.js";
 
-/** Add or replace an annotation from the API's object; status "deleted" removes it. */
+/** Add or replace an annotation from the API's object; status "deleted" removes it. Drawn. */
 export function upsert(ws, item) {
-  const known = ws.annotations.get(item.id);
-  if (known) {
-    eraseHighlight(ws, known);
-    unindex(ws, known);
+  const known = put(ws, item);
+  if (item.status !== "deleted") renderParagraph(ws, item.paragraph);
+  if (known && (item.status === "deleted" || known.paragraph !== item.paragraph)) {
+    renderParagraph(ws, known.paragraph);
   }
+  scheduleMinimap(ws);
+  refreshAuthors(ws);
+  return known;
+}
+
+/** `upsert` without drawing: the state only (the caller draws once for many: more.js). */
+export function put(ws, item) {
+  const known = ws.annotations.get(item.id);
+  if (known) unindex(ws, known);
+  else if (item.status !== "deleted") takeFromUndrawn(ws, item);
   if (item.status !== "deleted") {
-    const a = {
+    index(ws, {
       id: item.id,
       paragraph: item.paragraph,
       role: item.role,
@@ -26,17 +37,32 @@ export function upsert(ws, item) {
       status: item.status,
       visibility: item.visibility,
       full: item,
-    };
-    index(ws, a);
-    drawHighlight(ws, a);
-    renderParagraph(ws, a.paragraph);
+    });
   }
-  if (known && (item.status === "deleted" || known.paragraph !== item.paragraph)) {
-    renderParagraph(ws, known.paragraph);
-  }
-  scheduleMinimap(ws);
-  refreshAuthors(ws);
   return known;
+}
+
+/** An annotation the page counted but did not draw (its paragraph held more than the page's
+ * bound: state.js "undrawn") is counted once: in the index from now on, not in what is left.
+ * Only one written before the page was read can be among those. */
+export function takeFromUndrawn(ws, item) {
+  const left = ws.undrawn.get(item.paragraph);
+  if (!left || !item.created || Date.parse(item.created) >= Date.parse(ws.data.since)) return false;
+  const entry = left.find((e) => e.role === item.role && e.author === item.author && e.count > 0);
+  if (!entry) return false;
+  entry.count -= 1;
+  if (HELD.has(item.status) && entry.held > 0) entry.held -= 1;
+  return true;
+}
+
+/** A deleted annotation the page had counted without drawing it: counted no longer. (A bare
+ * "removed" tombstone names no role or author: that count stays until the paragraph is
+ * fetched again, more.js.) */
+export function forgetUndrawn(ws, item) {
+  if (!takeFromUndrawn(ws, item)) return;
+  renderParagraph(ws, item.paragraph);
+  showMore(ws, item.paragraph);
+  scheduleMinimap(ws);
 }
 
 /** One comment more or fewer on a paragraph's chip (`fresh`: one of its "new" too). */

@@ -3,7 +3,7 @@
 
 import { ApiError } from "./api.js";
 import { plural } from "./dom.js";
-import { dropCommentsOn, recount, upsert } from "./layer.js";
+import { dropCommentsOn, forgetUndrawn, recount, upsert } from "./layer.js";
 import { showNotice } from "./notice.js";
 import { renderPanel } from "./panel.js";
 import { isCounted, isNew, isRemoved } from "./shown.js";
@@ -62,7 +62,10 @@ function merge(ws, changed, talk) {
   for (const item of changed) {
     const known = ws.annotations.get(item.id);
     const gone = item.status === "deleted" || isRemoved(item);
-    if (!known && gone) continue;
+    if (!known && gone) {
+      forgetUndrawn(ws, item); // one the page counted without drawing it (more.js)
+      continue;
+    }
     if (
       !gone &&
       known?.full &&

@@ -8,17 +8,25 @@
 
 import { attributionMark } from "./attribution.js";
 import { composer, prefill } from "./composer.js";
-import { button, elementOf, h, snippet, when } from "./dom.js";
+import { button, elementOf, h, plural, snippet, when } from "./dom.js";
 import { deleteAnnotation, editAnnotation } from "./editing.js";
 import { followButton } from "./follow.js";
-import { takeComments, upsert } from "./layer.js";
+import { takeComments } from "./layer.js";
 import { startLinking } from "./links.js";
 import { scheduleMinimap } from "./minimap.js";
 import { can, editedMark, moderationTools, statusMark } from "./moderation.js";
+import { listParagraph, mergeListed } from "./more.js";
 import { say } from "./notice.js";
 import { choose } from "./selection.js";
 import { isShown } from "./shown.js";
-import { annotationsOf, paragraphText, quoteText, roleName, taggedByMe } from "./state.js";
+import {
+  annotationsOf,
+  paragraphText,
+  quoteText,
+  roleName,
+  taggedByMe,
+  undrawnCount,
+} from "./state.js";
 import { thread } from "./threads.js";
 
 const drawer = window.matchMedia("(max-width: 63.99rem)"); // as in static/css/workspace/panel.css
@@ -42,23 +50,14 @@ export async function openPanel(ws, paragraph, { focus = true } = {}) {
   scheduleMinimap(ws);
   const request = ++ws.panelRequest;
   try {
-    const [items, comments, links] = await Promise.all([
-      api.list(data.api.annotations, { paragraph }),
+    const [listed, comments, links] = await Promise.all([
+      listParagraph(ws, paragraph), // bounded: a paragraph may hold thousands (more.js)
       api.list(data.api.comments, { paragraph }),
       api.list(data.api.links, { paper: data.paper }),
     ]);
     if (request !== ws.panelRequest) return; // another paragraph was opened meanwhile
-    const listed = new Set(items.map((item) => item.id));
-    for (const a of annotationsOf(ws, paragraph)) {
-      if (!listed.has(a.id)) upsert(ws, { ...a, status: "deleted" }); // gone meanwhile
-    }
-    for (const item of items) {
-      const a = ws.annotations.get(item.id);
-      if (a && a.full?.version === item.version) a.full = item;
-      else if (a && !a.full && a.role === item.role && a.start === (item.quote?.start ?? null)) {
-        a.full = item;
-      } else upsert(ws, item);
-    }
+    ws.moreAsked.add(paragraph);
+    mergeListed(ws, paragraph, listed.items, listed.complete);
     ws.panelData = { comments, links };
     takeComments(ws, paragraph, comments);
     for (const el of panelBody.querySelectorAll("[data-editing]")) delete el.dataset.editing;
@@ -166,6 +165,18 @@ export function renderPanel(ws) {
     { class: "ws-roles", "aria-labelledby": "ws-roles-title" },
     h("h3", { id: "ws-roles-title" }, "Roles"),
   );
+  const left = undrawnCount(ws, paragraph);
+  if (left) {
+    // More than the page fetches for one paragraph (more.js): say so, not a partial list alone.
+    rolesSection.append(
+      h(
+        "p",
+        { class: "ws-more-note" },
+        `${plural(left, "more annotation")} on this paragraph ${left === 1 ? "is" : "are"} not ` +
+          "listed here (the most recent are); the API and the exports have all of them.",
+      ),
+    );
+  }
   if (!shown.length) {
     const hint = data.canAnnotate ? " Press a role’s key, or a role button, to tag it." : "";
     rolesSection.append(h("p", { class: "quiet" }, `No roles shown.${hint}`));

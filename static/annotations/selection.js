@@ -53,7 +53,9 @@ export function initSelection(ws) {
     }
     const selection = window.getSelection();
     choose(ws, el, { focus: selection.isCollapsed, scroll: false });
-    if (selection.isCollapsed && event.target.closest(".ws-chips, mark.hl")) openPanel(ws, id);
+    if (selection.isCollapsed && event.target.closest(".ws-chips, .ws-more, mark.hl")) {
+      openPanel(ws, id);
+    }
   });
 }
 

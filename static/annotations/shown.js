@@ -48,13 +48,17 @@ export function isShown(ws, a, tagged = taggedByMe(ws, a.paragraph)) {
 export function rolesOn(ws, paragraph, shown = isShown) {
   const tagged = taggedByMe(ws, paragraph);
   const counts = new Map();
-  for (const a of annotationsOf(ws, paragraph)) {
+  // The annotations in the page, then those it counts without having drawn them (state.js
+  // "undrawn": each stands for `count` of one role and author, `held` of them held).
+  const undrawn = (ws.undrawn.get(paragraph) ?? []).filter((e) => e.count > 0);
+  for (const a of [...annotationsOf(ws, paragraph), ...undrawn]) {
     if (!shown(ws, a, tagged)) continue;
     const entry = counts.get(a.role) ?? { count: 0, authors: new Set(), mine: false };
-    entry.count += 1;
+    entry.count += a.count ?? 1;
     entry.authors.add(a.author ?? "(deleted account)");
     entry.mine ||= a.author === ws.me;
-    if (HELD.has(a.status)) entry.held = (entry.held ?? 0) + 1;
+    const held = a.held ?? (HELD.has(a.status) ? 1 : 0);
+    if (held) entry.held = (entry.held ?? 0) + held;
     counts.set(a.role, entry);
   }
   const order = [...ws.roles.keys()];

@@ -51,6 +51,11 @@ export function createState(data, doc = document) {
      * them (index, unindex). */
     annotations: new Map(),
     byParagraph: new Map(),
+    /** What the page counts but did not draw, where a paragraph holds more annotations than the
+     * page's bound (annotations/page_budget.py): paragraph id -> [{role, author, count, held}].
+     * Counted in the chips and the minimap (shown.js `rolesOn`) until more.js fetches them. */
+    undrawn: new Map(),
+    moreAsked: new Set(), // paragraphs whose undrawn annotations were fetched (more.js)
     commentCounts: new Map(Object.entries(data.comments).map(([k, v]) => [Number(k), v])),
     /** Comments by id: {paragraph, annotation, status, fresh}, those in the page (three values
      * each in "commentIndex") and those seen since; a count keeps track of which it has counted.
@@ -66,6 +71,7 @@ export function createState(data, doc = document) {
     since: data.since, // the live updates' last look
     textCache: new Map(), // paragraph id -> its text (paragraphText)
     chipsDrawn: new Map(), // paragraph id -> what its chips say (drawn again only on change)
+    runsDrawn: new Map(), // paragraph id -> what its highlights show (text.js, likewise)
 
     // The reader's view.
     filters: { roles: new Set(roles.keys()), author: "", mine: false },
@@ -112,6 +118,16 @@ export function createState(data, doc = document) {
       visibility,
     });
   }
+  for (const [paragraph, values] of Object.entries(data.undrawn ?? {})) {
+    const entries = [];
+    for (let i = 0; i < values.length; i += 4) {
+      const [role, author, count, held] = values.slice(i, i + 4);
+      const slug = data.roles[role].slug;
+      const name = author == null ? null : data.authors[author];
+      entries.push({ role: slug, author: name, count, held });
+    }
+    ws.undrawn.set(Number(paragraph), entries);
+  }
   const fresh = new Set(data.newComments);
   for (let i = 0; i < data.commentIndex.length; i += 3) {
     const [id, paragraph, annotation] = data.commentIndex.slice(i, i + 3);
@@ -137,7 +153,15 @@ export function annotationsOf(ws, paragraph) {
 }
 
 export function taggedByMe(ws, paragraph) {
-  return ws.me !== null && annotationsOf(ws, paragraph).some((a) => a.author === ws.me);
+  if (ws.me === null) return false;
+  const undrawn = ws.undrawn.get(paragraph) ?? [];
+  if (undrawn.some((e) => e.author === ws.me && e.count > 0)) return true;
+  return annotationsOf(ws, paragraph).some((a) => a.author === ws.me);
+}
+
+/** How many annotations of a paragraph the page counts but has not drawn (more.js). */
+export function undrawnCount(ws, paragraph) {
+  return (ws.undrawn.get(paragraph) ?? []).reduce((sum, e) => sum + e.count, 0);
 }
 
 export function roleName(ws, slug) {

@@ -1,40 +1,72 @@
 // Drawing on the text: the highlights (<mark>) and the chips under each paragraph, as the server
-// draws them on the first paint (annotations/workspace.py).
+// draws them on the first paint (annotations/workspace.py, papers/reading.py). Highlights are
+// flat runs (runs.js): a paragraph's marks are drawn again all together whenever what they
+// show changes, never one mark wrapped in another.
 
 import { h, plural } from "./dom.js";
-import { toUtf16 } from "./offsets.js";
+import { codePointLength, toUtf16 } from "./offsets.js";
+import { flatRuns } from "./runs.js";
 import { passesFilters, rolesOn } from "./shown.js";
-import { paragraphText, roleName, taggedByMe } from "./state.js";
-import { unwrap, wrapOffsets } from "./textmap.js";
+import { annotationsOf, paragraphText, roleName, taggedByMe } from "./state.js";
+import { unwrap, wrapRuns } from "./textmap.js";
 
-function markFor(ws, a) {
+/** A run's mark: the innermost annotation the filters let through (else the innermost, "off"),
+ * and how many cover it. */
+function markFor(ws, run) {
+  const a = run.shownTop ?? run.top;
   let classes = `hl role-${a.role}`;
   if (a.author === ws.me) classes += " mine";
   if (a.status !== "visible") classes += ` is-${a.status}`;
-  return h("mark", { class: classes, "data-annotation": a.id });
+  if (!run.shownTop) classes += " is-off";
+  const attributes = { class: classes, "data-annotation": a.id };
+  if (run.depth > 1) attributes["data-depth"] = run.depth;
+  return h("mark", attributes);
 }
 
 export function initText(ws) {
+  // What the server drew: every annotation in the page's index, none filtered out.
+  for (const paragraph of ws.byParagraph.keys()) {
+    const passages = annotationsOf(ws, paragraph).filter((a) => a.start != null);
+    ws.runsDrawn.set(paragraph, runsKey(ws, passages, () => true));
+  }
   // A mark's title (role and author) is given when the pointer first rests on it: the server
   // leaves titles out of the page (for 10,000 annotations they weigh more than half a megabyte).
   document.addEventListener("mouseover", (event) => {
     const mark = event.target.closest?.("mark.hl[data-annotation]");
     const a = mark && !mark.title && ws.annotations.get(Number(mark.dataset.annotation));
-    if (a) mark.title = `${roleName(ws, a.role)} · ${a.author ?? "(deleted account)"}`;
+    if (!a) return;
+    const more = Number(mark.dataset.depth ?? 1) - 1;
+    mark.title = `${roleName(ws, a.role)} · ${a.author ?? "(deleted account)"}`;
+    if (more > 0) mark.title += ` (and ${plural(more, "other annotation")} here)`;
   });
 }
 
-export function drawHighlight(ws, a) {
-  const el = ws.paragraphById.get(a.paragraph);
-  if (a.start == null || !el) return;
-  const text = paragraphText(ws, a.paragraph);
-  const root = el.querySelector(".para-text");
-  wrapOffsets(root, toUtf16(text, a.start), toUtf16(text, a.end), () => markFor(ws, a));
+/** What a paragraph's marks show: drawn again only when it changes. */
+function runsKey(ws, passages, shown) {
+  return passages
+    .map((a) => [a.id, a.start, a.end, a.role, a.status, a.author === ws.me, shown(a)].join())
+    .join(";");
 }
 
-export function eraseHighlight(ws, a) {
-  const el = ws.paragraphById.get(a.paragraph);
-  if (el) unwrap(el.querySelector(".para-text"), `mark.hl[data-annotation="${a.id}"]`);
+/** The paragraph's highlights as flat runs, drawn again when the annotations or the filters
+ * changed what they show (initText notes what the server drew). */
+function drawRuns(ws, paragraph, el) {
+  const passages = annotationsOf(ws, paragraph).filter((a) => a.start != null);
+  const shown = (a) => passesFilters(ws, a);
+  const key = runsKey(ws, passages, shown);
+  if (key === (ws.runsDrawn.get(paragraph) ?? "")) return;
+  ws.runsDrawn.set(paragraph, key);
+  const root = el.querySelector(".para-text");
+  const text = paragraphText(ws, paragraph);
+  unwrap(root, "mark.hl");
+  const length = codePointLength(text);
+  let runs = flatRuns(passages, length, shown);
+  if (length !== text.length) {
+    // Characters outside the BMP: the DOM counts them twice (offsets.js converts).
+    const utf16 = (run) => ({ ...run, start: toUtf16(text, run.start), end: toUtf16(text, run.end) });
+    runs = runs.map(utf16);
+  }
+  wrapRuns(root, runs, (run) => markFor(ws, run));
 }
 
 /** Chips and highlight visibility of one paragraph, as the server draws them. Blind mode is
@@ -44,10 +76,7 @@ export function renderParagraph(ws, paragraph) {
   const el = ws.paragraphById.get(paragraph);
   if (!el) return;
   el.toggleAttribute("data-tagged", taggedByMe(ws, paragraph));
-  for (const mark of el.querySelectorAll("mark.hl[data-annotation]")) {
-    const a = ws.annotations.get(Number(mark.dataset.annotation));
-    mark.classList.toggle("is-off", !a || !passesFilters(ws, a));
-  }
+  drawRuns(ws, paragraph, el);
   const counts = rolesOn(ws, paragraph, passesFilters);
   const comments = ws.commentCounts.get(paragraph) ?? 0;
   const fresh = comments ? (ws.newCounts.get(paragraph) ?? 0) : 0;
@@ -86,5 +115,8 @@ export function renderParagraph(ws, paragraph) {
       h("span", { class: "ws-new-mark", title: "New since your last visit" }, `${fresh} new`),
     );
   }
-  (el.querySelector(":scope > p") ?? el).append(chips);
+  // Before the note saying that the paragraph holds more than is drawn (more.js), if any.
+  const more = el.querySelector(".ws-more");
+  if (more) more.before(chips);
+  else (el.querySelector(":scope > p") ?? el).append(chips);
 }

@@ -76,36 +76,41 @@ export function selectOffsets(root, start, end) {
   selection.setBaseAndExtent(from.node, from.offset, to.node, to.offset);
 }
 
-/** Wrap `root`'s text between two UTF-16 offsets in elements made by `make()`, one per text
- * node it crosses (a passage over a citation or an emphasis becomes several marks). */
-export function wrapOffsets(root, start, end, make) {
-  let total = 0;
-  const pieces = [];
-  for (const text of textNodes(root)) {
-    const from = Math.max(start, total);
-    const to = Math.min(end, total + text.length);
-    if (from < to) pieces.push({ text, from: from - total, to: to - total });
-    total += text.length;
-    if (total >= end) break;
+/** Take the marks matching `selector` out of `root`, keeping their text (each parent made
+ * whole once, at the end: once per mark would make thousands of marks quadratic). */
+export function unwrap(root, selector) {
+  const parents = new Set();
+  for (const mark of root.querySelectorAll(selector)) {
+    parents.add(mark.parentNode);
+    mark.replaceWith(...mark.childNodes);
   }
-  const marks = [];
-  for (const { text, from, to } of pieces) {
-    let node = text;
-    if (to < node.length) node.splitText(to);
-    if (from > 0) node = node.splitText(from);
-    const mark = make();
-    node.replaceWith(mark);
-    mark.append(node);
-    marks.push(mark);
-  }
-  return marks;
+  for (const parent of parents) parent.normalize();
 }
 
-/** Take the marks matching `selector` out of `root`, keeping their text. */
-export function unwrap(root, selector) {
-  for (const mark of root.querySelectorAll(selector)) {
-    const parent = mark.parentNode;
-    mark.replaceWith(...mark.childNodes);
-    parent.normalize();
+/** Wrap `root`'s text between each of `runs` ({start, end}, UTF-16, in order, not overlapping)
+ * in an element made by `make(run)`, one per text node a run crosses. One walk over the text
+ * nodes for all the runs (wrapOffsets for each would walk them once per run). */
+export function wrapRuns(root, runs, make) {
+  let total = 0;
+  let r = 0;
+  const pieces = [];
+  for (const text of textNodes(root)) {
+    const length = text.length;
+    while (r < runs.length && runs[r].end <= total) r++;
+    for (let k = r; k < runs.length && runs[k].start < total + length; k++) {
+      const from = Math.max(runs[k].start, total);
+      const to = Math.min(runs[k].end, total + length);
+      if (from < to) pieces.push({ text, from: from - total, to: to - total, run: runs[k] });
+    }
+    total += length;
+  }
+  // Split each text node from its end backwards, so that the earlier offsets stay valid.
+  for (let i = pieces.length - 1; i >= 0; i--) {
+    const { text, from, to, run } = pieces[i];
+    if (to < text.length) text.splitText(to);
+    const node = from > 0 ? text.splitText(from) : text;
+    const mark = make(run);
+    node.replaceWith(mark);
+    mark.append(node);
   }
 }

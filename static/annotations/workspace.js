@@ -13,6 +13,8 @@
 // - `l` links the annotation chosen in the panel to the claim it supports or attacks (links.js);
 // - filters (`f`), blind mode (`b`) (filters.js), the minimap (`m`, minimap.js), the list of
 //   keys (`?`);
+// - a paragraph holding more annotations than the page drew gets the rest when it comes into
+//   view (more.js);
 // - every few seconds what changed since the last look is merged in, with a quiet notice
 //   (live.js, layer.js, notice.js);
 // - moderation: members flag others' posts; the author sees their own held post marked; the
@@ -34,6 +36,7 @@ import { initKeys } from "./keys.js";
 import { later } from "./live.js";
 import { initMinimap, moveViewBox, scheduleMinimap } from "./minimap.js";
 import { initModeration } from "./moderation.js";
+import { initMore } from "./more.js";
 import { openFromUrl } from "./panel.js";
 import { initSelection } from "./selection.js";
 import { createState } from "./state.js";
@@ -61,4 +64,5 @@ window.addEventListener("resize", () => scheduleMinimap(ws));
 window.addEventListener("scroll", () => moveViewBox(ws), { passive: true });
 new ResizeObserver(() => scheduleMinimap(ws)).observe(document.querySelector(".paper"));
 openFromUrl(ws); // #paragraph, ?panel=1 and say= (panel.js)
+initMore(ws); // paragraphs holding more than the page drew: the rest when in view (more.js)
 later(ws, ws.data.poll);

@@ -81,7 +81,7 @@ def test_a_passage_is_marked_at_its_code_points_in_the_roles_colour(
     assert ".role-evidence{--role:#a14a00}" in html
 
 
-def test_overlapping_passages_are_nested_and_the_whole_paragraph_is_a_chip(
+def test_overlapping_passages_are_drawn_flat_and_the_whole_paragraph_is_a_chip(
     member_client, member, owner, paper, paragraph
 ):
     text = paragraph.text  # "As reader 0 argued (Smith, 2001), readers disagree (Lee, 2005) …"
@@ -94,11 +94,11 @@ def test_overlapping_passages_are_nested_and_the_whole_paragraph_is_a_chip(
     annotation_create(user=owner, paragraph=paragraph, role_slug="claim")
     para = paragraph_html(page_of(member_client, paper), paragraph)
     assert text.startswith("As reader 0 argued (Smith, 2001)")
-    # "argued" is in both: the claim (starting earlier) outside, the evidence inside.
+    # "argued" is in both: drawn once, as the evidence (the later to start), saying two cover it.
     assert re.search(
         r'<mark class="hl role-claim mine"[^>]*>reader 0 </mark>'
-        r'<mark class="hl role-claim mine"[^>]*><mark class="hl role-evidence"[^>]*>argued'
-        r"</mark></mark><mark class=\"hl role-evidence\"[^>]*> </mark>",
+        r'<mark class="hl role-evidence" data-annotation="\d+" data-depth="2">argued</mark>'
+        r'<mark class="hl role-evidence" data-annotation="\d+"> </mark>',
         para,
     ), para
     # "(Smith" is inside the citation link: marked there, the link kept.
@@ -285,11 +285,12 @@ def test_the_page_makes_a_fixed_number_of_queries(
     paper = make_annotated_paper(
         group, [member, owner], paragraphs=paragraphs, per_paragraph=per_paragraph
     )
-    # session, user, paper with its group, membership, roles, annotations (authors joined),
-    # comment counts; sections, references, candidate links, citations, paragraphs; whether the
-    # user moderates a group (the navigation's moderation link); notifications: the member's
-    # visit (one upsert), the paragraphs they follow, the bell's unread count
-    with django_assert_num_queries(16):
+    # session, user, paper with its group, membership, roles, the annotations' tallies, the
+    # annotations drawn (authors joined), comment counts; sections, references, candidate links,
+    # citations, paragraphs; whether the user moderates a group (the navigation's moderation
+    # link); notifications: the member's visit (one upsert), the paragraphs they follow, the
+    # bell's unread count
+    with django_assert_num_queries(17):
         html = page_of(member_client, paper)
     assert html.count('class="ws-chips"') == paragraphs
     assert len(workspace_data(html)["annotations"]) == 6 * paragraphs * per_paragraph
