@@ -10,11 +10,12 @@ line saying what and where), 413 over MARGINALIA_MAX_UPLOAD_MB.
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from papers.api.base import APIv1Settings
+from papers.api.parsers import BoundedJSONField, JSONParser
 from papers.models import Paper, ReadingGroup
 from papers.services import check_upload_size
 
@@ -26,7 +27,7 @@ class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(
         required=False, help_text="Multipart: the export (.json) or Hypothesis search result."
     )
-    data = serializers.JSONField(
+    data = BoundedJSONField(
         required=False, help_text="JSON body: the file's content as an object, instead of file."
     )
     paper = serializers.IntegerField(
@@ -37,6 +38,15 @@ class ImportRequestSerializer(serializers.Serializer):
         help_text="Hypothesis only: the role of annotations whose tags name none of the "
         "group's roles (default: the group's first active role).",
     )
+
+    def validate_data(self, value):
+        # The file's content: an object (or its text); a list, a number or null is no file.
+        if not isinstance(value, dict | str):
+            raise serializers.ValidationError(
+                "The file's content as a JSON object: a Marginalia export or a Hypothesis "
+                "search result."
+            )
+        return value
 
     def validate(self, attrs):
         if ("file" in attrs) == ("data" in attrs):

@@ -71,6 +71,9 @@ class Filters:
             try:
                 values["paper"] = int(values["paper"])
             except ValueError:
+                values["paper"] = 0
+            # Ids are 64-bit: a larger number reached the database and failed there (500).
+            if not 0 < values["paper"] < 2**63:
                 raise ValidationError({"paper": "A paper is named by its id."}) from None
         if values["kind"] is not None and values["kind"] not in Kind.values:
             raise ValidationError({"kind": f"A kind is one of {', '.join(Kind.values)}."})
