@@ -373,3 +373,25 @@ def test_a_role_in_use_still_cannot_be_deleted_on_its_own(member, paragraph):
     annotation = annotation_create(user=member, paragraph=paragraph, role_slug="claim")
     with pytest.raises(RestrictedError):
         annotation.role.delete()
+
+
+# The schema documents the errors (papers.api.schema), so that the fuzz can hold answers to it
+
+
+def test_the_schema_documents_json_errors_on_every_operation(db):
+    schema = Client().get("/api/schema/", {"format": "json"}).json()
+    operations = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    assert len(operations) > 50
+    for path, method, operation in operations:
+        for code in ("400", "401", "403", "404", "429"):
+            # An operation that describes an error itself keeps its description (invites).
+            assert "schema" in operation["responses"][code]["content"]["application/json"]
+        assert ("413" in operation["responses"]) == ("requestBody" in operation), (path, method)
+    detail = schema["components"]["schemas"]["ErrorDetail"]
+    assert detail["required"] == ["detail"]
+    queue = schema["paths"]["/api/v1/moderation/queue/"]["get"]["responses"]["200"]
+    assert queue["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Queue"}
