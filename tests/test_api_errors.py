@@ -358,6 +358,34 @@ def test_search_with_a_paper_id_out_of_range_is_a_400(member, paper_id):
     )
 
 
+# NUL in a filter or a reason reached PostgreSQL, which refuses it in text (DataError, a 500)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/groups/seminar/members/?q=a%00b",
+        "/api/v1/papers/?group=sem%00inar",
+        "/api/v1/search/?q=reader&author=ol%00ive",
+        "/api/v1/annotations/?x%00=1",
+    ],
+)
+def test_a_nul_in_a_query_parameter_is_a_400(owner, group, url):
+    response = signed_in(owner).get(url)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "A query parameter holds a NUL character."}
+
+
+def test_a_nul_in_a_ban_reason_is_a_400_and_bans_no_one(owner, member, group):
+    url = f"/api/v1/groups/{group.slug}/members/{member.username}/"
+    response = signed_in(owner).patch(
+        url, {"status": "banned", "reason": "sp\x00am"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["reason"]
+    assert Membership.objects.get(group=group, user=member).status == Membership.Status.ACTIVE
+
+
 # A group whose papers have annotations can be deleted (Annotation.role was PROTECT)
 
 

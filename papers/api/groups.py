@@ -203,8 +203,8 @@ class GroupViewSet(
             )
         body = {name: value for name, value in self.request.data.items() if name != "reason"}
         reason = self.request.data.get("reason") or ""
-        if not isinstance(reason, str) or len(reason) > MAX_REASON:
-            message = f"A reason is text of at most {MAX_REASON:,} characters."
+        if not isinstance(reason, str) or len(reason) > MAX_REASON or "\x00" in reason:
+            message = f"A reason is text (without NUL) of at most {MAX_REASON:,} characters."
             raise ValidationError({"reason": [message]})
         return body, reason.strip()
 
