@@ -224,7 +224,9 @@ class Annotation(Attributed):
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="annotations")
     paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="annotations")
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="annotations")
+    # RESTRICT, not PROTECT: a role in use cannot be deleted on its own (roles are retired),
+    # but deleting its group deletes the group's annotations with it (PROTECT refused that).
+    role = models.ForeignKey(Role, on_delete=models.RESTRICT, related_name="annotations")
     exact = models.TextField(blank=True)
     prefix = models.TextField(blank=True)
     suffix = models.TextField(blank=True)

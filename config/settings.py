@@ -397,6 +397,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # DRF's parsers, the JSON one with a limit on nesting (deep JSON is a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "papers.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "papers.api.base.exception_handler",
     # DRF's browsable API with a Content-Security-Policy of its own (papers/web/csp.py).
     "DEFAULT_RENDERER_CLASSES": [
@@ -424,6 +430,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # drf-spectacular's own hook, then the error answers every operation may give (JSON).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "papers.api.schema.document_errors",
+    ],
     # Two choice sets share a field name: a member's role and the role an invite grants, a
     # member's status and a paper's. Named here so the schema's enums read well.
     "ENUM_NAME_OVERRIDES": {

@@ -134,3 +134,9 @@ urlpatterns = [
     path("", include("annotations.urls")),
     path("", include("papers.urls")),
 ]
+
+# Errors outside DRF's views: JSON under /api/, Django's pages elsewhere (papers.api.handlers).
+handler400 = "papers.api.handlers.bad_request"
+handler403 = "papers.api.handlers.permission_denied"
+handler404 = "papers.api.handlers.not_found"
+handler500 = "papers.api.handlers.server_error"

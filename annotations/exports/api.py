@@ -98,7 +98,8 @@ EXPORT_SCHEMA = {
         # One entry per media type the formats answer with.
         **{
             (200, media_type.split(";")[0]): OpenApiResponse(
-                OpenApiTypes.BINARY,
+                # JSON formats are one object; CSV is text.
+                OpenApiTypes.OBJECT if "json" in media_type else OpenApiTypes.STR,
                 description="The file, streamed, with `Content-Disposition: attachment` and a "
                 "file name; its type is the format's.",
             )

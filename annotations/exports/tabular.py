@@ -9,9 +9,10 @@ spreadsheets (docs/exports.md).
   first for spreadsheets that guess the encoding from it (Excel on double-click).
 - RFC 4180: fields quoted when needed (QUOTE_MINIMAL), records ended by CRLF, newlines inside a
   note kept, inside quotes.
-- No formula injection: a text cell starting with =, +, -, @, a tab or a carriage return gets a
-  leading apostrophe, which spreadsheets show as text (the OWASP advice). Numeric columns (ids,
-  positions) are written by us as digits and never need it.
+- No formula injection: a text cell starting with =, +, -, @ (or their full-width and small
+  forms, ＝ ＋ － ＠ ﹦ …), a tab or a carriage return gets a leading apostrophe, which
+  spreadsheets show as text (the OWASP advice). Numeric columns (ids, positions) are written by
+  us as digits and never need it.
 - A comment's `item_type` is "comment" for a top-level comment, whose `parent_id` is the id of
   the annotation it is on (empty when it is on the paragraph), and "reply" for a reply, whose
   `parent_id` is its parent comment's id. (Annotation and comment ids overlap: the item type says
@@ -20,6 +21,7 @@ spreadsheets (docs/exports.md).
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from papers.models import Paper, ReadingGroup
@@ -57,8 +59,11 @@ _ROWS_PER_CHUNK = 500
 
 
 def neutralise(cell: str) -> str:
-    """A text cell a spreadsheet would take for a formula, made plain text."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    """A text cell a spreadsheet would take for a formula, made plain text. The first character
+    is compared in NFKC form, as spreadsheets read full-width and small forms (＝, ＋, －, ＠,
+    ﹦, …) as their ASCII selves."""
+    first = unicodedata.normalize("NFKC", cell[:1])
+    return "'" + cell if first.startswith(_FORMULA_STARTS) else cell
 
 
 def paper_chunks(paper: Paper, *, user=None, bom: bool = False) -> Iterator[str]:

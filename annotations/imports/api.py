@@ -23,11 +23,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from papers.api.base import APIv1Settings
+from papers.api.parsers import BoundedJSONField, JSONParser
 from papers.models import Paper, ReadingGroup
 from papers.permissions import can_add_paper
 from papers.services import check_upload_size
@@ -48,7 +49,7 @@ class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(
         required=False, help_text="Multipart: the export (.json) or Hypothesis search result."
     )
-    data = serializers.JSONField(
+    data = BoundedJSONField(
         required=False,
         allow_null=True,  # refused below with the one message every non-object gets
         help_text="JSON body: the file's content as an object, instead of file.",

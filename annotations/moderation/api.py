@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from papers import permissions as papers_permissions
 from papers.api.base import APIv1Settings
+from papers.api.schema import OneObjectSchema
 from papers.groups import member_ban, member_unban
 from papers.models import AuditEntry, Membership, ReadingGroup
 
@@ -119,6 +120,7 @@ class QueueViewSet(APIv1Settings, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     serializer_class = QueueSerializer
     pagination_class = None
+    schema = OneObjectSchema()  # `list` answers the counts and the items, one object
 
     def list(self, request, *args, **kwargs):
         serializer = QueueFilterSerializer(data=request.query_params)

@@ -70,9 +70,14 @@ class Filters:
         values = {name: (params.get(name) or "").strip() or None for name in cls.__annotations__}
         if values["paper"] is not None:
             try:
-                values["paper"] = int(values["paper"])
+                paper = int(values["paper"])
             except ValueError:
-                raise ValidationError({"paper": "A paper is named by its id."}) from None
+                paper = 0
+            # An id is a positive 64-bit number: a larger one reached the database and failed
+            # there (a 500 on SQLite's OverflowError), a smaller one names nothing.
+            if not 0 < paper < 2**63:
+                raise ValidationError({"paper": "A paper is named by its id."})
+            values["paper"] = paper
         if values["kind"] is not None and values["kind"] not in Kind.values:
             raise ValidationError({"kind": f"A kind is one of {', '.join(Kind.values)}."})
         if values["since"] is not None:

@@ -7,13 +7,14 @@ account's failed-login limit that the login page uses (`account_authenticate`).
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from ..api.parsers import JSONParser
 from .services import LoginRefused, LoginThrottled, account_authenticate, api_token_get
 
 

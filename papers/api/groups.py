@@ -6,6 +6,8 @@ PermissionDenied, answered 403). Writes go through papers.groups. A private grou
 cannot see answers 404 to everything under it; without credentials, every write answers 401.
 """
 
+from collections.abc import Mapping
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import CharField, Count, OuterRef, Subquery, Value
@@ -194,10 +196,15 @@ class GroupViewSet(
 
     def _without_reason(self) -> tuple[dict, str]:
         """The body without `reason` (the audit log's, for a ban or unban), and the reason."""
+        if not isinstance(self.request.data, Mapping):  # a JSON list, string or number
+            kind = type(self.request.data).__name__
+            raise ValidationError(
+                {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]}
+            )
         body = {name: value for name, value in self.request.data.items() if name != "reason"}
         reason = self.request.data.get("reason") or ""
-        if not isinstance(reason, str) or len(reason) > MAX_REASON:
-            message = f"A reason is text of at most {MAX_REASON:,} characters."
+        if not isinstance(reason, str) or len(reason) > MAX_REASON or "\x00" in reason:
+            message = f"A reason is text (without NUL) of at most {MAX_REASON:,} characters."
             raise ValidationError({"reason": [message]})
         return body, reason.strip()
 

@@ -254,6 +254,17 @@ def test_csv_neutralises_formulas_in_text_cells_only(scene):
     ]  # fmt: skip
 
 
+def test_csv_neutralises_full_width_and_small_formula_characters():
+    # Spreadsheets read ＝ (U+FF1D) and its kin as =: "＝1+1" is a formula there too.
+    starts = ("＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫")
+    assert [neutralise(s + "HYPERLINK()") for s in starts] == [
+        "'" + s + "HYPERLINK()" for s in starts
+    ]
+    assert [neutralise(s) for s in ("a＝b", "Ｘ＝1", "—dash", "1＋2")] == [
+        "a＝b", "Ｘ＝1", "—dash", "1＋2"
+    ]  # fmt: skip
+
+
 def test_csv_for_a_member_and_a_group(scene, group, other):
     body = export("csv", scene["paper"], other)
     assert not any(secret in body for secret in SECRETS)
