@@ -51,7 +51,6 @@ class ImportRequestSerializer(serializers.Serializer):
     )
     data = BoundedJSONField(
         required=False,
-        allow_null=True,  # refused below with the one message every non-object gets
         help_text="JSON body: the file's content as an object, instead of file.",
     )
     paper = serializers.IntegerField(
@@ -64,11 +63,11 @@ class ImportRequestSerializer(serializers.Serializer):
     )
 
     def validate_data(self, value):
-        # A multipart `data` arrives as text: the file's content, which the import reads.
+        # The file's content: an object (or its text); a list, a number or null is no file.
         if not isinstance(value, dict | str):
             raise serializers.ValidationError(
-                "Send the file's content as a JSON object (a Marginalia export or a "
-                "Hypothesis search result)."
+                "The file's content as a JSON object: a Marginalia export or a Hypothesis "
+                "search result."
             )
         return value
 

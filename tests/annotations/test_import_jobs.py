@@ -106,19 +106,6 @@ def test_a_json_body_goes_to_the_background_too(
     assert member_api.get(answer["Location"]).json()["status"] == "done"
 
 
-@pytest.mark.parametrize("data", [None, [], 123, True])
-def test_data_that_is_not_an_object_is_400(member_api, group, data):
-    answer = member_api.post(URL, {"group": group.slug, "data": data}, format="json")
-    assert answer.status_code == 400, answer.content
-    assert "JSON object" in json.dumps(answer.json())
-
-
-@pytest.mark.parametrize("data", ["null", "[]", "123"])
-def test_multipart_data_that_is_not_an_object_is_400(member_api, group, data):
-    answer = member_api.post(URL, {"group": group.slug, "data": data})
-    assert answer.status_code == 400, answer.content
-
-
 def test_who_may_start_one(api_for, group, export_file):
     for who, expected in (("anonymous", 401), ("outsider", 404), ("banned", 404)):
         answer = api_for(who).post(URL, {"group": group.slug, "file": _upload(export_file)})
