@@ -247,10 +247,29 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    description="with `since` and `paper`: the ETag of the last answer to the same query; 304 "
+    "while nothing the list would hold has changed",
+)
+_POLL_RESPONSES = {
+    304: OpenApiResponse(description="with If-None-Match: nothing changed (no body)"),
+    404: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="with `since`: a `paper` the caller may not see"
+    ),
+}
+
+
 def _versioned_schema(filters, create, update, output):
-    """The schema of a versioned viewset: filters on the list, If-Match on changes (412)."""
+    """The schema of a versioned viewset: filters on the list (and the poll's If-None-Match),
+    If-Match on changes (412)."""
     return extend_schema_view(
-        list=extend_schema(parameters=_filter_parameters(filters)),
+        list=extend_schema(
+            parameters=[*_filter_parameters(filters), IF_NONE_MATCH],
+            responses={200: output(many=True), **_POLL_RESPONSES},
+        ),
         create=extend_schema(request=create, responses={201: output}),
         partial_update=extend_schema(
             request=update,
