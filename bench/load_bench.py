@@ -1,7 +1,8 @@
 """Load benchmark: the site as an operator runs it, under readers who poll, read and write.
 
     python -m bench.load_bench [--members 200] [--duration 60] [--clients 16] [--saturation 30]
-                               [--restart-postgres] [--database-url postgres://postgres@127.0.0.1:5432/]
+                               [--mix member|polls] [--restart-postgres]
+                               [--database-url postgres://postgres@127.0.0.1:5432/]
 
 What it does, bounded in count and time and on the loopback only:
 1. creates a PostgreSQL database (dropped at the end, whatever happens), migrates it, collects
@@ -15,8 +16,9 @@ What it does, bounded in count and time and on the loopback only:
    its last answer: 304 when nothing changed), opens the reading page every minute and writes
    every 20 s (an annotation or a comment, in turn), each pause with ±20% jitter, for
    `--duration` seconds;
-4. the saturation run: `--clients` clients without pauses, the same mix (per minute of a member:
-   24 poll requests, 1 page, 3 writes), for `--saturation` seconds;
+4. the saturation run: `--clients` clients without pauses, for `--saturation` seconds, with the
+   mix of a member's minute (`--mix member`: 24 poll requests, 1 page, 3 writes) or only polls
+   (`--mix polls`: nothing changes, so nearly every poll is a 304: what polling alone costs);
 5. prints per run the throughput, p50/p95/p99 per kind of request and overall, answers by status
    (503 and connection failures apart), and checks the database: every write answered 201 is
    there exactly once (each carries a unique marker in its text), and none is doubled.
@@ -301,21 +303,26 @@ def _paced(member: Member, until: float, rng: random.Random) -> None:
         heapq.heappush(due, (when + jitter(every[action]), action))
 
 
-# One minute of a member: 12 polls (24 requests), 1 page, 3 writes.
-MIX = ["poll"] * 12 + ["page"] + ["write"] * 3
+# What saturation clients do: one minute of a member (12 polls, that is 24 requests, 1 page,
+# 3 writes), or only polls (nothing changes: after the first answers, every one is a 304).
+MIXES = {"member": ["poll"] * 12 + ["page"] + ["write"] * 3, "polls": ["poll"]}
 
 
-def _saturating(member: Member, until: float, rng: random.Random) -> None:
+def _saturating(member: Member, until: float, rng: random.Random, mix: list[str]) -> None:
     while time.monotonic() < until:
-        getattr(member, rng.choice(MIX))()
+        getattr(member, rng.choice(mix))()
 
 
-def run(kind: str, members: list[Member], seconds: float, restart: bool = False) -> dict:
+def run(members: list[Member], seconds: float, mix: str = "", restart: bool = False) -> dict:
+    """The paced run (no `mix`), or a saturation run with that mix (MIXES)."""
     start = time.monotonic()
     until = start + seconds
-    target = _paced if kind == "paced" else _saturating
     threads = [
-        threading.Thread(target=target, args=(m, until, random.Random(i)), daemon=True)
+        threading.Thread(
+            target=_saturating if mix else _paced,
+            args=(m, until, random.Random(i), *([MIXES[mix]] if mix else [])),
+            daemon=True,
+        )
         for i, m in enumerate(members)
     ]
     for thread in threads:
@@ -406,6 +413,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60, help="paced run, seconds")
     parser.add_argument("--clients", type=int, default=16, help="saturation clients")
     parser.add_argument("--saturation", type=float, default=30, help="seconds; 0: none")
+    parser.add_argument("--mix", choices=sorted(MIXES), default="member", help="saturation")
     parser.add_argument("--restart-postgres", action="store_true")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/")
     parser.add_argument("--port", type=int, default=8765)
@@ -422,7 +430,11 @@ def main() -> None:
         raise SystemExit(f"--duration and --saturation up to {MAX_SECONDS} s")
 
     base = args.database_url
-    name = create_database(base)
+    try:
+        name = create_database(base)
+    except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
+        print(f"(PostgreSQL not available at {base}: {exc}; nothing to measure)")
+        return
     server = None
     try:
         env = server_env(f"{base.rstrip('/')}/{name}")
@@ -455,7 +467,7 @@ def main() -> None:
                 for i in range(count)
             ]
 
-        paced = run("paced", members(args.members, "p"), args.duration, args.restart_postgres)
+        paced = run(members(args.members, "p"), args.duration, restart=args.restart_postgres)
         rows = list(recorder.rows)
         title = f"paced: {args.members} members for {args.duration:.0f} s"
         figures = report(title, rows, (paced["start"], paced["end"]))
@@ -465,8 +477,11 @@ def main() -> None:
         print(f"  target p95 < 150 ms and no errors: {'ok' if ok else 'MISSED'}; load: {_load()}")
         if args.saturation:
             recorder.rows.clear()
-            saturated = run("saturation", members(args.clients, "s"), args.saturation)
-            title = f"saturation: {args.clients} clients without pauses for {args.saturation:.0f} s"
+            saturated = run(members(args.clients, "s"), args.saturation, args.mix)
+            title = (
+                f"saturation ({args.mix}): {args.clients} clients without pauses "
+                f"for {args.saturation:.0f} s"
+            )
             report(title, list(recorder.rows), (saturated["start"], saturated["end"]))
             print(f"  load: {_load()}")
         stop(server)
