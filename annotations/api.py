@@ -43,7 +43,7 @@ from papers.permissions import remember_membership
 from .feed import CONTENT_FILTERS, changed_since, feed_mark, feed_state
 from .models import Annotation, Comment, Link, Revision
 from .permissions import CanEdit, can_read_revisions
-from .polls import not_modified, poll_etag
+from .polls import not_modified, remember, remembered, summary
 from .serializers import (
     AnnotationCreateSerializer,
     AnnotationFilterSerializer,
@@ -222,13 +222,26 @@ class _VersionedViewSet(
         mark = feed_mark(model, user, paper=filters["paper"], since=filters["since"])
         if mark is None:
             raise Http404  # a paper the caller may not see: 404, never 304 (docs/api.md)
-        arguments = _feed_arguments(filters, self.feed_lookups)
-        tag = poll_etag(request, mark, lambda: feed_state(model, user, **arguments))
-        if not_modified(request, tag):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-        response = super().list(request, *args, **kwargs)
+        tag = remembered(request, mark)
+        if tag is not None and not_modified(request, tag):
+            return _not_modified(tag)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if tag is None:
+            if self.paginator.has_next:
+                arguments = _feed_arguments(filters, self.feed_lookups)
+                state = feed_state(model, user, **arguments)
+            else:
+                state = summary(page)
+            tag = remember(request, mark, state)
+            if not_modified(request, tag):
+                return _not_modified(tag)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response["ETag"] = tag
         return response
+
+
+def _not_modified(tag: str) -> Response:
+    return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
 
 
 _VERSIONED_RESPONSES = {

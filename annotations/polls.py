@@ -9,7 +9,9 @@ Opaque on purpose: clients only send it back.
 `feed_state` is exact but costs milliseconds of Python to build; `feed_mark` is one cheap query
 that moves whenever the list could have changed. So each process remembers, for the last
 mark it saw of each reader's query, the tag worked out for it: a poll whose mark has not moved
-is answered from one cheap query (docs/api.md, "Polling"). The memory is bounded (least
+is answered from one cheap query (docs/api.md, "Polling"). When the mark has moved, the list is
+read anyway: its rows give the summary (`summary`, when they fit in one page), so the exact
+query runs only for lists of several pages. The memory is bounded (least
 recently used entries go first) and per process: a process that has not seen a mark yet works
 the tag out once.
 """
@@ -18,7 +20,6 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 
 from django.utils.http import parse_etags
 
@@ -33,21 +34,38 @@ def _digest(request, summary) -> bytes:
     return hashlib.blake2b(key.encode(), digest_size=12).digest()
 
 
-def poll_etag(request, mark: dict, state: Callable[[], dict]) -> str:
-    """The list's ETag: the one remembered for this reader, query and `mark`, or made from
-    `state()` (the exact summary) and remembered."""
+def remembered(request, mark: dict) -> str | None:
+    """The tag this process worked out for this reader, query and `mark`, if any."""
     key = _digest(request, mark)
     with _lock:
         tag = _memo.get(key)
         if tag is not None:
             _memo.move_to_end(key)
-            return tag
-    tag = f'W/"{_digest(request, state()).hex()}"'
+        return tag
+
+
+def remember(request, mark: dict, state: dict) -> str:
+    """The tag of `state` (the exact summary, worked out after `mark` was read), remembered for
+    this reader, query and `mark`."""
+    tag = f'W/"{_digest(request, state).hex()}"'
     with _lock:
-        _memo[key] = tag
+        _memo[_digest(request, mark)] = tag
         while len(_memo) > MEMO_SIZE:
             _memo.popitem(last=False)
     return tag
+
+
+def summary(rows) -> dict:
+    """`annotations.feed.feed_state` worked out from the rows themselves (each with `seen`), for
+    a list that fits in one page: the same values, without its query."""
+    whole = [row.pk for row in rows if row.seen]
+    return {
+        "n": len(rows),
+        "versions": sum(row.version for row in rows) if rows else None,
+        "last": max(row.updated for row in rows) if rows else None,
+        "whole": len(whole),
+        "whole_ids": sum(whole) if whole else None,
+    }
 
 
 def forget() -> None:

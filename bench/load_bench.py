@@ -296,8 +296,8 @@ def _paced(member: Member, until: float, rng: random.Random) -> None:
     every = {"poll": POLL_S, "page": PAGE_S, "write": WRITE_S}
     while True:
         when, action = heapq.heappop(due)
-        if when >= until:
-            return
+        if when >= until or time.monotonic() >= until:
+            return  # (a member behind its schedule stops at the end all the same)
         time.sleep(max(0.0, when - time.monotonic()))
         getattr(member, action)()
         heapq.heappush(due, (when + jitter(every[action]), action))
