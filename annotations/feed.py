@@ -78,9 +78,9 @@ def changed_since(model, user, *, since, lookups: dict, content: dict) -> QueryS
 def feed_mark(model, user, *, paper: int, since) -> dict | None:
     """None when the user may not see `paper`; else what moves whenever the `since` list of the
     paper could change: the totals of its rows changed after `since` (seen or not: this is never
-    shown), of its annotations' as well for the comments (an annotation hidden takes its comments
-    with it), and the user's membership of its group (a moderator sees more). One query: each
-    total walks the (paper, updated) index from `since`.
+    shown), of its changed annotations' as well for the comments (an annotation hidden takes
+    its comments with it), and the user's membership of its group (a moderator sees more). One
+    query: each total walks the (paper, updated) index from `since`.
 
     Building it through the ORM costs more Python than running it (about a millisecond): its
     shape depends only on the model and on whether the user is signed in, so each process
@@ -115,8 +115,13 @@ def _hashable(value) -> bool:
 
 
 def _marks(model, user, *, paper: int, since) -> QuerySet:
-    kinds = [Annotation, Comment] if model is Comment else [Annotation]
-    totals = {kind._meta.model_name: Subquery(_totals(kind.objects.all(), since)) for kind in kinds}
+    totals = {"annotation": Subquery(_totals(Annotation.objects.all(), since))}
+    if model is Comment:
+        # An annotation changes what is seen of its comments only by changing (hidden, made
+        # private, deleted: version 2 on): new ones, the usual write, leave the comments' mark.
+        changed = Annotation.objects.filter(version__gt=1)
+        totals = {"annotation": Subquery(_totals(changed, since))}
+        totals["comment"] = Subquery(_totals(Comment.objects.all(), since))
     member = Membership.objects.filter(group_id=OuterRef("group_id"), user_id=user.pk)
     return (
         Paper.objects.visible_to(user)

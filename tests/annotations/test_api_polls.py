@@ -272,3 +272,15 @@ def test_the_rows_summary_is_the_exact_one(member, owner, moderator, paragraph, 
     again = {"paper": paragraph.paper.pk, "since": since, "page_size": 2}
     tagged = client.get(url, again, HTTP_IF_NONE_MATCH=paged.headers["ETag"])
     assert tagged.status_code == 304
+
+
+def test_a_new_annotation_leaves_the_comments_poll_at_one_query(
+    member, owner, paragraph, since, django_assert_num_queries
+):
+    """It changes nothing of what is seen of any comment: the comments' mark stays."""
+    make_comment(owner, annotation=make_annotation(owner, paragraph))
+    client = signed_in(member)
+    tag = poll(client, paragraph.paper, since, url=COMMENTS).headers["ETag"]
+    make_annotation(owner, paragraph)
+    with django_assert_num_queries(1):
+        assert poll(client, paragraph.paper, since, tag, url=COMMENTS).status_code == 304
