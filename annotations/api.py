@@ -18,6 +18,7 @@ keep their one query; what a write answers reuses the membership its service ask
 """
 
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -39,9 +40,10 @@ from papers.api.base import APIv1Settings, etag, expected_version
 from papers.models import ReadingGroup
 from papers.permissions import remember_membership
 
-from .feed import CONTENT_FILTERS, changed_since
+from .feed import CONTENT_FILTERS, changed_since, feed_mark, feed_state
 from .models import Annotation, Comment, Link, Revision
 from .permissions import CanEdit, can_read_revisions
+from .polls import not_modified, remember, remembered, summary
 from .serializers import (
     AnnotationCreateSerializer,
     AnnotationFilterSerializer,
@@ -74,6 +76,32 @@ from .services import (
     role_update,
     roles_for_group,
 )
+
+# Query parameter -> ORM lookup, for each list.
+ANNOTATION_LOOKUPS = {
+    "paper": "paper_id",
+    "paragraph": "paragraph_id",
+    "role": "role__slug",
+    "author": "author__username",
+    "group": "paper__group__slug",
+    "status": "status",
+}
+COMMENT_LOOKUPS = {
+    "paper": "paper_id",
+    "paragraph": "paragraph_id",
+    "annotation": "annotation_id",
+    "parent": "parent_id",
+    "author": "author__username",
+    "group": "paper__group__slug",
+    "status": "status",
+}
+LINK_LOOKUPS = {
+    "paper": "paper_id",
+    "source": "source_id",
+    "target": "target_id",
+    "relation": "relation",
+    "group": "paper__group__slug",
+}
 
 
 class CursorPages(CursorPagination):
@@ -122,6 +150,9 @@ class _VersionedViewSet(
     since_ordering = ("updated", "id")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filter_serializer_class = None
+    # The `since` list's model and its query parameters' lookups (annotations.feed).
+    feed_model = None
+    feed_lookups: dict = {}
 
     def get_permissions(self):
         if self.action in ("create", "revisions"):
@@ -180,6 +211,38 @@ class _VersionedViewSet(
     def retrieve(self, request, *args, **kwargs):
         return self._one(self.get_object())
 
+    def list(self, request, *args, **kwargs):
+        """A `since` list of one paper (a live-update poll) carries an ETag summing up what it
+        holds; asked again with it in If-None-Match, it answers 304 from one query while nothing
+        it would hold has changed (annotations.polls). Others are plain lists."""
+        filters = self.filters()
+        if "since" not in filters or "paper" not in filters:
+            return super().list(request, *args, **kwargs)
+        model, user = self.feed_model, request.user
+        mark = feed_mark(model, user, paper=filters["paper"], since=filters["since"])
+        if mark is None:
+            raise Http404  # a paper the caller may not see: 404, never 304 (docs/api.md)
+        tag = remembered(request, mark)
+        if tag is not None and not_modified(request, tag):
+            return _not_modified(tag)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if tag is None:
+            if self.paginator.has_next:
+                arguments = _feed_arguments(filters, self.feed_lookups)
+                state = feed_state(model, user, **arguments)
+            else:
+                state = summary(page)
+            tag = remember(request, mark, state)
+            if not_modified(request, tag):
+                return _not_modified(tag)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response["ETag"] = tag
+        return response
+
+
+def _not_modified(tag: str) -> Response:
+    return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+
 
 _VERSIONED_RESPONSES = {
     409: OpenApiResponse(OpenApiTypes.OBJECT, description="deleted meanwhile (no If-Match)"),
@@ -197,10 +260,29 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    description="with `since` and `paper`: the ETag of the last answer to the same query; 304 "
+    "while nothing the list would hold has changed",
+)
+_POLL_RESPONSES = {
+    304: OpenApiResponse(description="with If-None-Match: nothing changed (no body)"),
+    404: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="with `since`: a `paper` the caller may not see"
+    ),
+}
+
+
 def _versioned_schema(filters, create, update, output):
-    """The schema of a versioned viewset: filters on the list, If-Match on changes (412)."""
+    """The schema of a versioned viewset: filters on the list (and the poll's If-None-Match),
+    If-Match on changes (412)."""
     return extend_schema_view(
-        list=extend_schema(parameters=_filter_parameters(filters)),
+        list=extend_schema(
+            parameters=[*_filter_parameters(filters), IF_NONE_MATCH],
+            responses={200: output(many=True), **_POLL_RESPONSES},
+        ),
         create=extend_schema(request=create, responses={201: output}),
         partial_update=extend_schema(
             request=update,
@@ -223,6 +305,8 @@ class AnnotationViewSet(_VersionedViewSet):
 
     serializer_class = AnnotationSerializer
     filter_serializer_class = AnnotationFilterSerializer
+    feed_model = Annotation
+    feed_lookups = ANNOTATION_LOOKUPS
     ordering = ("-created", "-id")
 
     def get_queryset(self):
@@ -288,49 +372,25 @@ class AnnotationViewSet(_VersionedViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-# Query parameter -> ORM lookup, for each list.
-ANNOTATION_LOOKUPS = {
-    "paper": "paper_id",
-    "paragraph": "paragraph_id",
-    "role": "role__slug",
-    "author": "author__username",
-    "group": "paper__group__slug",
-    "status": "status",
-}
-COMMENT_LOOKUPS = {
-    "paper": "paper_id",
-    "paragraph": "paragraph_id",
-    "annotation": "annotation_id",
-    "parent": "parent_id",
-    "author": "author__username",
-    "group": "paper__group__slug",
-    "status": "status",
-}
-LINK_LOOKUPS = {
-    "paper": "paper_id",
-    "source": "source_id",
-    "target": "target_id",
-    "relation": "relation",
-    "group": "paper__group__slug",
-}
-
-
 def _lookups(filters: dict, lookups: dict) -> dict:
     return {lookups[name]: value for name, value in filters.items() if name in lookups}
 
 
-def _changed_since(model, user, filters: dict, lookups: dict):
-    """The `since` list: the content filters (role, author, status) narrow only what comes
-    whole; tombstones match every filter (annotations.feed)."""
+def _feed_arguments(filters: dict, lookups: dict) -> dict:
+    """The `since` list's arguments to annotations.feed: the content filters (role, author,
+    status) narrow only what comes whole; tombstones match every filter."""
     content = {name: filters[name] for name in CONTENT_FILTERS if name in filters}
     rest = {name: value for name, value in filters.items() if name not in content}
-    return changed_since(
-        model,
-        user,
-        since=rest.pop("since"),
-        lookups=_lookups(rest, lookups),
-        content=_lookups(content, lookups),
-    )
+    return {
+        "since": rest.pop("since"),
+        "lookups": _lookups(rest, lookups),
+        "content": _lookups(content, lookups),
+    }
+
+
+def _changed_since(model, user, filters: dict, lookups: dict):
+    """The `since` list (annotations.feed)."""
+    return changed_since(model, user, **_feed_arguments(filters, lookups))
 
 
 def _edited(kind: str) -> Exists:
@@ -347,6 +407,8 @@ class CommentViewSet(_VersionedViewSet):
 
     serializer_class = CommentSerializer
     filter_serializer_class = CommentFilterSerializer
+    feed_model = Comment
+    feed_lookups = COMMENT_LOOKUPS
     ordering = ("created", "id")
 
     def get_queryset(self):

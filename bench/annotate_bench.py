@@ -12,6 +12,8 @@ Rows and targets (issue 5):
 - GET annotations/?paper=…, one page of 100, newest first: median < 50 ms;
 - GET annotations/?paper=…&since=… (the live-update poll, a page of what changed): < 50 ms;
 - POST annotations/ (a passage with a note): median < 20 ms;
+- the live-update poll repeated with its ETag (If-None-Match), nothing new: 304, < 2 ms for
+  annotations and for comments (issue 15);
 - GET /papers/{id}/, the reading page (the annotation workspace) of a member, rendered by the
   server with every annotation they may see: median < 300 ms, in a number of queries that does
   not grow with the paper (printed; pinned in tests/annotations/test_workspace_page.py).
@@ -25,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from bench.timing import in_child
@@ -32,7 +35,14 @@ from bench.timing import in_child
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TARGETS_MS = {"list": 50, "since": 50, "create": 20, "page": 300}
+TARGETS_MS = {
+    "list": 50,
+    "since": 50,
+    "create": 20,
+    "page": 300,
+    "poll": 2,
+    "poll_comments": 2,
+}
 WORDS = (
     "reading groups argue about evidence claims theory sources method sample data report "
     "attack policy withdrawal region history author survey interview archive table figure"
@@ -322,6 +332,23 @@ def measure(paragraphs: int, annotations: int, runs: int) -> dict:
     figures["page"].update(queries=count, kb=size / 1024)
     figures["create"] = _timed(create, runs)
     figures["since"] = _timed(since_page, runs)
+    # The live-update poll as the workspace repeats it (static/annotations/live.js): the list
+    # since a few seconds before the newest change, with the ETag of its last answer: 304.
+    newest = max(a.updated for a in paper.annotations.filter(pk__in=made))
+    poll = {"paper": paper.pk, "since": (newest - timedelta(seconds=5)).isoformat()}
+    tags = {
+        kind: ok(client.get(f"/api/v1/{kind}/", poll)).headers["ETag"]
+        for kind in ("annotations", "comments")
+    }
+
+    def unchanged(kind: str):
+        def call():
+            ok(client.get(f"/api/v1/{kind}/", poll, HTTP_IF_NONE_MATCH=tags[kind]), 304)
+
+        return call
+
+    figures["poll"] = _timed(unchanged("annotations"), runs * 10)
+    figures["poll_comments"] = _timed(unchanged("comments"), runs * 10)
     body = client.get("/api/v1/annotations/", {"paper": paper.pk}).json()
     return {
         "vendor": connection.vendor,
@@ -343,6 +370,8 @@ def report(row: dict) -> None:
         "since": "GET annotations/?paper&since",
         "create": "POST annotations/ (passage + note)",
         "page": "GET /papers/{id}/ (reading page)",
+        "poll": "the same poll again: 304 (annotations)",
+        "poll_comments": "the same poll again: 304 (comments)",
     }
     for key, label in labels.items():
         figure = row[key]

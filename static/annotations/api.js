@@ -28,11 +28,18 @@ function messageFor(status, payload) {
 }
 
 export function makeApi(csrfToken) {
-  async function request(method, url, { body, ifMatch } = {}) {
+  async function request(method, url, options = {}) {
+    return (await send(method, url, options)).payload;
+  }
+
+  /** The answer (`response`) and its JSON (`payload`); an ApiError for a 4xx or 5xx (and for a
+   * 304, which only a request with `ifNoneMatch` gets: `notModified` lets it through). */
+  async function send(method, url, { body, ifMatch, ifNoneMatch, notModified = false } = {}) {
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET") headers["X-CSRFToken"] = csrfToken;
     if (ifMatch) headers["If-Match"] = ifMatch;
+    if (ifNoneMatch) headers["If-None-Match"] = ifNoneMatch;
     let response;
     try {
       response = await fetch(url, {
@@ -44,6 +51,7 @@ export function makeApi(csrfToken) {
     } catch {
       throw new ApiError(0, null);
     }
+    if (notModified && response.status === 304) return { response, payload: null };
     let payload = null;
     if (response.status !== 204) {
       try {
@@ -53,7 +61,7 @@ export function makeApi(csrfToken) {
       }
     }
     if (!response.ok) throw new ApiError(response.status, payload);
-    return payload;
+    return { response, payload };
   }
 
   /** Every item of a paginated list (cursor pagination: follows `next`). */
@@ -70,8 +78,25 @@ export function makeApi(csrfToken) {
     return items;
   }
 
+  /** A `since` list (every page) asked with the ETag of its last answer: `{items, etag}`, or
+   * null when nothing it would hold changed (304, docs/api.md "Polling"). */
+  async function changes(url, params, etag) {
+    const first = `${url}?${new URLSearchParams(params)}`;
+    const { response, payload } = await send("GET", first, { ifNoneMatch: etag, notModified: true });
+    if (response.status === 304) return null;
+    const items = [...(payload.results ?? [])];
+    let next = payload.next;
+    while (next) {
+      const page = await request("GET", next);
+      items.push(...(page.results ?? []));
+      next = page.next;
+    }
+    return { items, etag: response.headers.get("ETag") };
+  }
+
   return {
     list,
+    changes,
     get: (url) => request("GET", url),
     post: (url, body) => request("POST", url, { body }),
     patch: (url, body, ifMatch) => request("PATCH", url, { body, ifMatch }),

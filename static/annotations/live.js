@@ -35,9 +35,10 @@ async function poll(ws) {
   const { api, data } = ws;
   let delay = data.poll;
   try {
+    const params = { paper: data.paper, since: sinceParameter(ws) };
     const [changed, talk] = await Promise.all([
-      api.list(data.api.annotations, { paper: data.paper, since: sinceParameter(ws) }),
-      api.list(data.api.comments, { paper: data.paper, since: sinceParameter(ws) }),
+      fresh(ws, "annotations", params),
+      fresh(ws, "comments", params),
     ]);
     merge(ws, changed, talk);
   } catch (error) {
@@ -48,6 +49,16 @@ async function poll(ws) {
   } finally {
     later(ws, delay);
   }
+}
+
+/** What changed of one kind, or nothing when the server says the list is as it last answered
+ * (304 to the ETag kept from that answer: one cheap query on the server). */
+async function fresh(ws, kind, params) {
+  ws.etags ??= {};
+  const answer = await ws.api.changes(ws.data.api[kind], params, ws.etags[kind]);
+  if (answer === null) return [];
+  ws.etags[kind] = answer.etag;
+  return answer.items;
 }
 
 /** Merge what changed. An item gone from the reader's view (deleted, or "removed": the server's
