@@ -74,6 +74,29 @@ def _logs(tmp_path) -> str:
     return " | ".join(p.read_text()[-2000:] for p in sorted(tmp_path.glob("worker-*.log")))
 
 
+def _kill_once_beating(settings, tmp_path, row, what: str) -> None:
+    """Start a worker, wait until `row` (a Paper or an AnnotationImport) has beaten twice (the
+    first beat, then one from the heartbeat thread: the import is running and stuck), and kill
+    the worker with SIGKILL."""
+    worker = _worker(settings, tmp_path)
+    try:
+        beats = []
+
+        def beating() -> bool:
+            row.refresh_from_db()
+            if row.heartbeat is not None and row.heartbeat not in beats:
+                beats.append(row.heartbeat)
+            return len(beats) >= 2
+
+        _wait_for(worker, beating, what, tmp_path)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=PATIENCE)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+
 @pytest.fixture
 def database_tasks(settings):
     """Tasks queued in the database (django-tasks-db), for the worker processes to run."""
@@ -100,24 +123,7 @@ def test_a_killed_worker_leaves_a_failed_import_that_retries(settings, tmp_path,
         progress=0,
     )
     import_paper_task.enqueue(paper.pk)
-
-    worker = _worker(settings, tmp_path)
-    try:
-        beats = []
-
-        def beating() -> bool:
-            paper.refresh_from_db()
-            if paper.heartbeat is not None and paper.heartbeat not in beats:
-                beats.append(paper.heartbeat)
-            return len(beats) >= 2  # the first beat, then one from the thread
-
-        _wait_for(worker, beating, "the import's heartbeat", tmp_path)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=PATIENCE)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
+    _kill_once_beating(settings, tmp_path, paper, "the import's heartbeat")
 
     paper.refresh_from_db()
     assert paper.status == Paper.Status.IMPORTING  # dead, and nothing says so yet
@@ -163,25 +169,8 @@ def test_a_killed_worker_leaves_a_failed_annotation_import(settings, tmp_path, d
     )
     papers = Paper.objects.count()
     import_annotations_task.enqueue(job.pk)
-
-    worker = _worker(settings, tmp_path)
-    try:
-        beats = []
-
-        def beating() -> bool:
-            job.refresh_from_db()
-            if job.heartbeat is not None and job.heartbeat not in beats:
-                beats.append(job.heartbeat)
-            return len(beats) >= 2
-
-        _wait_for(worker, beating, "the job's heartbeat", tmp_path)
-        assert job.status == AnnotationImport.Status.RUNNING
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=PATIENCE)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
+    _kill_once_beating(settings, tmp_path, job, "the job's heartbeat")
+    assert job.status == AnnotationImport.Status.RUNNING  # as it was when killed
 
     assert import_jobs_recover() == []  # the default stale time: not yet
     call_command("recover_imports", stale_seconds=0, verbosity=0)
