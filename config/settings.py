@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # First: a database error anywhere inside answers 503 with Retry-After (papers/web/outage.py).
     "papers.web.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in a query parameter is a 400 before any view (papers/web/nul.py).
+    "papers.web.nul.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
