@@ -2,11 +2,11 @@
 
 POST is thin: it finds the group (and paper) the caller may see and checks their membership
 and the size (404 for a group or paper the caller cannot see, 403 for a group they see but are
-not an active member of, 413 over MARGINALIA_MAX_UPLOAD_MB). Then a file under
-MARGINALIA_ASYNC_IMPORT_BYTES is imported at once (`import_file`: 201 with the report, 400 with
-one line for a bad file), and a larger one is stored and queued as a background job
-(`import_job_start`: 202 with the job, `Location` naming `imports/{id}/` to poll). Both run the
-same `import_file`, checked in a child process within the import limits.
+not an active member of, 413 over MARGINALIA_MAX_UPLOAD_MB), then hands the file to
+`import_start`: a file under MARGINALIA_ASYNC_IMPORT_BYTES is imported at once (201 with the
+report, 400 with one line for a bad file), a larger one is stored and queued as a background job
+(202 with the job, `Location` naming `imports/{id}/` to poll). Both run the same `import_file`,
+checked in a child process within the import limits.
 
 `imports/` lists the caller's own jobs, `imports/{id}/` is one of them (anyone else's is 404),
 DELETE dismisses a finished one.
@@ -34,12 +34,11 @@ from papers.permissions import can_add_paper
 from papers.services import check_upload_size
 
 from ..models import AnnotationImport
-from . import import_file
+from . import ImportReport
 from .jobs import (
     import_job_dismiss,
     import_job_recover_if_stale,
-    import_job_start,
-    imports_in_background,
+    import_start,
 )
 from .services import NOT_A_MEMBER
 
@@ -207,14 +206,12 @@ class ImportViewSet(
             data = json.dumps(data).encode()
         elif isinstance(data, str):
             data = data.encode("utf-8")
-        arguments = {"user": request.user, "group": group, "data": data, "paper": paper,
-                     "default_role": given.get("role")}  # fmt: skip
-        if not imports_in_background(len(data)):
-            report = import_file(**arguments)
-            return Response(report.as_dict(), status=status.HTTP_201_CREATED)
         filename = upload.name if upload is not None else ""
-        job = import_job_start(**arguments, filename=filename)
-        job = self.get_queryset().get(pk=job.pk)  # as a worker may have left it (immediate)
+        started = import_start(user=request.user, group=group, data=data, filename=filename,
+                               paper=paper, default_role=given.get("role"))  # fmt: skip
+        if isinstance(started, ImportReport):
+            return Response(started.as_dict(), status=status.HTTP_201_CREATED)
+        job = self.get_queryset().get(pk=started.pk)  # as a worker may have left it (immediate)
         location = request.build_absolute_uri(reverse("import-detail", args=[job.pk]))
         return Response(
             self.get_serializer(job).data,

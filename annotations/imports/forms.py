@@ -66,7 +66,7 @@ class ImportForm(forms.Form):
         return upload
 
     def import_arguments(self) -> dict:
-        """Keyword arguments for `import_file` (reads the file: call after `is_valid`)."""
+        """Keyword arguments for `import_start` (reads the file: call after `is_valid`)."""
         data = self.cleaned_data
         role = data.get("role")
         return {

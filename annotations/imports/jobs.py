@@ -16,7 +16,6 @@ import logging
 from datetime import datetime
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,11 +25,12 @@ from papers.heartbeat import is_stale, stale_mark
 from papers.models import Paper, ReadingGroup
 from papers.permissions import can_add_paper
 from papers.recovery import STOPPED
-from papers.services import check_upload_size
+from papers.services import check_upload_size, imports_in_background
 
 from ..models import AnnotationImport
+from .report import ImportReport
 from .running import delete_source, import_job_fail
-from .services import NOT_A_MEMBER
+from .services import NOT_A_MEMBER, import_file
 from .tasks import import_annotations_task
 
 __all__ = [
@@ -38,7 +38,7 @@ __all__ = [
     "import_job_recover_if_stale",
     "import_job_start",
     "import_jobs_recover",
-    "imports_in_background",
+    "import_start",
 ]
 
 logger = logging.getLogger(__name__)
@@ -46,10 +46,30 @@ logger = logging.getLogger(__name__)
 Status = AnnotationImport.Status
 
 
-def imports_in_background(size: int) -> bool:
-    """Whether a file of this size is imported by a background job (202) rather than in the
-    request (201): the paper uploads' threshold, MARGINALIA_ASYNC_IMPORT_BYTES."""
-    return size >= settings.MARGINALIA_ASYNC_IMPORT_BYTES
+def import_start(
+    *,
+    user,
+    group: ReadingGroup,
+    data: bytes,
+    filename: str = "",
+    paper: Paper | None = None,
+    default_role: str | None = None,
+) -> ImportReport | AnnotationImport:
+    """Import a small file at once (its report, as `import_file`); queue a large one (its job,
+    `import_job_start`). The threshold is the paper uploads' (papers.services, which decides
+    the same way for papers in `paper_import_start`)."""
+    if not imports_in_background(len(data), "json"):
+        return import_file(
+            user=user, group=group, data=data, paper=paper, default_role=default_role
+        )
+    return import_job_start(
+        user=user,
+        group=group,
+        data=data,
+        filename=filename,
+        paper=paper,
+        default_role=default_role,
+    )
 
 
 def import_job_start(

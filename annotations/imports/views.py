@@ -1,9 +1,9 @@
 """The import page, /groups/<slug>/import/: upload a Marginalia JSON export or a Hypothesis
-search result into a group, through `annotations.imports.import_file` (as the API and the
-`import_export` command do). A file from MARGINALIA_ASYNC_IMPORT_BYTES on is imported in the
-background (`annotations.imports.jobs`): the page redirects to the job's page,
-/groups/<slug>/import/<id>/, which shows its progress (polling the API) and then its report or
-its error, and where a finished job is dismissed. A job is its importer's only (404 otherwise).
+search result into a group, through `annotations.imports.jobs.import_start` (as the API does):
+a file from MARGINALIA_ASYNC_IMPORT_BYTES on is imported in the background as a job: the page
+redirects to the job's page, /groups/<slug>/import/<id>/, which shows its progress (polling the
+API) and then its report or its error, and where a finished job is dismissed. A job is its
+importer's only (404 otherwise).
 
 Permissions as the paper upload page and the API: a group the user may not see answers 404;
 one they see but are not an active member of (a public group, the banned) 403. A refused file
@@ -26,13 +26,12 @@ from papers.permissions import can_add_paper, remember_membership
 from papers.services import UploadTooLarge
 
 from ..models import AnnotationImport
-from . import ImportReport, import_file
+from . import ImportReport
 from .forms import ImportForm
 from .jobs import (
     import_job_dismiss,
     import_job_recover_if_stale,
-    import_job_start,
-    imports_in_background,
+    import_start,
 )
 from .services import NOT_A_MEMBER
 
@@ -67,19 +66,17 @@ def group_import(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, group=group)
         if form.is_valid():
-            arguments = form.import_arguments()
+            filename = form.cleaned_data["file"].name
             try:
-                if imports_in_background(len(arguments["data"])):
-                    filename = form.cleaned_data["file"].name
-                    job = import_job_start(
-                        user=request.user, group=group, filename=filename, **arguments
-                    )
-                    return redirect("annotations:import_job", slug=group.slug, job_id=job.pk)
-                report = import_file(user=request.user, group=group, **arguments)
+                report = import_start(
+                    user=request.user, group=group, filename=filename, **form.import_arguments()
+                )
             except ValidationError as exc:  # ImportRefused, UploadTooLarge
                 form.add_error(None, " ".join(exc.messages))
                 form.too_large = isinstance(exc, UploadTooLarge)
             else:
+                if isinstance(report, AnnotationImport):  # a large file: queued
+                    return redirect("annotations:import_job", slug=group.slug, job_id=report.pk)
                 messages.success(request, f"Imported: {report.summary()}")
                 if report.not_anchored:
                     messages.warning(request, _not_anchored_message(report))
