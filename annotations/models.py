@@ -604,10 +604,16 @@ class SearchEntry(models.Model):
         return f"{self.kind} {self.object_id}"
 
 
+class AnnotationImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AnnotationImportQuerySet":
+        """The one rule of who sees a job: its importer, nobody else (the API and the page)."""
+        return self.filter(importer_id=user.pk) if user.is_authenticated else self.none()
+
+
 class AnnotationImport(models.Model):
     """An import of annotations run in the background (annotations.imports.jobs): the stored
     file, what it goes into, how far it has got, and its report or its error. Seen by its
-    importer only; a finished one can be dismissed (deleted)."""
+    importer only (`visible_to`); a finished one can be dismissed (deleted)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -639,6 +645,8 @@ class AnnotationImport(models.Model):
     finished = models.DateTimeField(null=True, blank=True)
     # Touched by the worker while it runs (papers.heartbeat); None while queued.
     heartbeat = models.DateTimeField(null=True, blank=True)
+
+    objects = AnnotationImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]

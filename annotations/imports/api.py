@@ -159,9 +159,7 @@ class ImportViewSet(
     def get_queryset(self):
         # The importer's own jobs only: anyone else's answers 404. The group's slug in the
         # same query (no query per job).
-        return AnnotationImport.objects.filter(importer_id=self.request.user.pk).select_related(
-            "group"
-        )
+        return AnnotationImport.objects.visible_to(self.request.user).select_related("group")
 
     def retrieve(self, request, *args, **kwargs):
         job = import_job_recover_if_stale(self.get_object())

@@ -91,9 +91,8 @@ def group_import(request: HttpRequest, slug: str) -> HttpResponse:
 def _get_job_for_user(user, slug: str, job_id: int) -> AnnotationImport:
     """The user's own job into this group, or 404 (anyone else's, or another group's)."""
     return get_object_or_404(
-        AnnotationImport.objects.select_related("group", "paper"),
+        AnnotationImport.objects.visible_to(user).select_related("group", "paper"),
         pk=job_id,
-        importer=user,
         group__slug=slug,
     )
 
