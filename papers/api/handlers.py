@@ -9,8 +9,10 @@ from django.views import defaults
 API_PREFIX = "/api/"
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith(API_PREFIX)
+def is_api(request: HttpRequest) -> bool:
+    """Whether the request is the API's (its errors are JSON): papers/web's middlewares ask too.
+    The path inside the site (path_info), so that a site served under a prefix still answers."""
+    return request.path_info.startswith(API_PREFIX)
 
 
 def _json(detail: str, status: int) -> JsonResponse:
@@ -18,24 +20,24 @@ def _json(detail: str, status: int) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return _json("The request could not be understood.", 400)
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return _json("You do not have permission to perform this action.", 403)
     return defaults.permission_denied(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return _json("Not found.", 404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
+    if is_api(request):
         return _json("A server error occurred; it has been logged.", 500)
     return defaults.server_error(request)

@@ -8,7 +8,7 @@ query parameters reach querysets unchecked, so they are refused here, once, befo
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
-from ..api.handlers import API_PREFIX
+from ..api.handlers import is_api
 
 MESSAGE = "A query parameter holds a NUL character."
 
@@ -30,6 +30,6 @@ class RefuseNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _holds_nul(request):
             return self.get_response(request)
-        if request.path.startswith(API_PREFIX):
+        if is_api(request):
             return JsonResponse({"detail": MESSAGE}, status=400)
         return HttpResponseBadRequest(f"<h1>Bad request</h1><p>{MESSAGE}</p>")

@@ -17,6 +17,8 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from ..api.handlers import is_api
+
 logger = logging.getLogger("marginalia.outage")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -84,7 +86,7 @@ def _one_line(error: Exception) -> str:
 def unavailable(request: HttpRequest, *, body: dict | None = None) -> HttpResponse:
     """The 503 answer: JSON `body` (default `{"detail"}` under /api/), else templates/503.html,
     rendered without the request so that no context processor touches the database."""
-    if body is None and request.path_info.startswith("/api/"):
+    if body is None and is_api(request):
         body = {"detail": MESSAGE}
     if body is not None:
         response = JsonResponse(body, status=503)
